@@ -1,0 +1,3 @@
+export * from "./runs";
+export * from "./checkpoints";
+export * from "./training-logs";
