@@ -1,0 +1,19 @@
+import { Command } from "commander";
+import { closeDb } from "../../db";
+import { registerRunsCommands } from "./commands/runs";
+import { registerServeCommand } from "./commands/serve";
+
+const program = new Command()
+  .name("pma-lab")
+  .description("PMA Lab: record pre-training checkpoints, merge windows of them (SMA / WMA / EMA), and compare.")
+  .showHelpAfterError();
+
+// One line per command group; each module adds its own subcommands.
+registerRunsCommands(program);
+registerServeCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} finally {
+  closeDb();
+}
