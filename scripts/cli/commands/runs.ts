@@ -3,6 +3,7 @@ import { getDb } from "../../../db";
 import { listRuns } from "../../../db/queries";
 import { registerCheckpoints } from "../../../lib/checkpoints/register";
 import { registerRequestSchema } from "../../../lib/checkpoints/register-request";
+import { hashRunCheckpoints } from "../../../lib/checkpoints/hash";
 import { inspectPath } from "../../../lib/checkpoints/inspect";
 import { getConfig } from "../../../lib/env";
 import { PmaError } from "../../../lib/errors";
@@ -96,6 +97,29 @@ export function registerRunsCommands(program: Command): void {
                   formatCount(run.params),
                 ]),
               ),
+        );
+      }),
+    );
+
+  program
+    .command("hash")
+    .description("Compute the full sha256 of a run's checkpoints (those not hashed yet)")
+    .requiredOption("--run <name>", "run name")
+    .option("--step <n>", "only this step")
+    .option("--force", "re-hash checkpoints that already have a sha256")
+    .option("--json", "print one JSON document")
+    .action(
+      action(async (options: { run: string; step?: string; force?: boolean; json?: boolean }) => {
+        const step = options.step === undefined ? undefined : Number(options.step);
+        if (step !== undefined && !Number.isSafeInteger(step)) throw new PmaError("invalid_arguments", "--step: expected an integer");
+        const hashed = await hashRunCheckpoints(getDb(), getConfig().roots, options.run, {
+          step,
+          force: options.force,
+          onProgress: options.json ? undefined : (done, total) => process.stderr.write(`\rhashed ${done}/${total}`),
+        });
+        if (!options.json && hashed.length > 0) process.stderr.write("\n");
+        emit(options, { run: options.run, hashed }, () =>
+          hashed.length === 0 ? "Nothing to hash: every checkpoint already has a sha256." : table(["step", "sha256"], hashed.map((h) => [h.step, h.sha256])),
         );
       }),
     );

@@ -136,3 +136,28 @@ describe("registering a run's checkpoints", () => {
     });
   });
 });
+
+describe("full content hashes", () => {
+  it("hashes on demand, skips what is hashed, and forgets a hash when the files change", async () => {
+    const { hashRunCheckpoints, sha256File } = await import("../../../lib/checkpoints/hash");
+    const base = makeTempDir("pma-hash-");
+    const dataDir = path.join(base, "data");
+    const config: Config = { dataDir, databasePath: path.join(dataDir, "db.sqlite"), roots: [dataDir, path.join(base, "ckpt")] };
+    const db = openDatabase(config.databasePath);
+    const dir = path.join(base, "ckpt", "run");
+    await writeCheckpoint(path.join(dir, "step-1"), { tensors: tiny, seed: 1 });
+    await writeCheckpoint(path.join(dir, "step-2"), { tensors: tiny, seed: 2, shards: 2 });
+    await registerCheckpoints(db, config, { directory: dir, run: "r" });
+    const hashed = await hashRunCheckpoints(db, config.roots, "r");
+    expect(hashed.map((h) => h.step)).toEqual([1, 2]);
+    expect(hashed[0].sha256).toBe(await sha256File(path.join(dir, "step-1", "model.safetensors")));
+    expect(await hashRunCheckpoints(db, config.roots, "r")).toEqual([]);
+    fs.rmSync(path.join(dir, "step-1"), { recursive: true });
+    await writeCheckpoint(path.join(dir, "step-1"), { tensors: tiny, seed: 99 });
+    await registerCheckpoints(db, config, { directory: dir, run: "r" });
+    const rehashed = await hashRunCheckpoints(db, config.roots, "r");
+    expect(rehashed.map((h) => h.step)).toEqual([1]);
+    expect(rehashed[0].sha256).not.toBe(hashed[0].sha256);
+    await expect(hashRunCheckpoints(db, config.roots, "nope")).rejects.toMatchObject({ code: "run_not_found" });
+  });
+});
