@@ -105,13 +105,13 @@ async function readTokensSeen(checkpointDir: string): Promise<number | undefined
 async function readTrainingLog(directory: string, checkpoints: ScannedCheckpoint[]): Promise<TrainingLogRow[]> {
   for (const name of LOG_FILES) {
     const file = path.join(directory, name);
-    const text = await fs.readFile(file, "utf8").catch(() => undefined);
+    const text = await fs.readFile(/*turbopackIgnore: true*/ file, "utf8").catch(() => undefined);
     if (text === undefined) continue;
     return name.endsWith(".csv") ? parseCsvLog(text, file) : parseJsonlLog(text, file);
   }
   const stateFiles = [path.join(directory, "trainer_state.json"), ...[...checkpoints].reverse().map((c) => path.join(c.path, "trainer_state.json"))];
   for (const file of stateFiles) {
-    const text = await fs.readFile(file, "utf8").catch(() => undefined);
+    const text = await fs.readFile(/*turbopackIgnore: true*/ file, "utf8").catch(() => undefined);
     if (text !== undefined) return parseTrainerState(text, file).rows;
   }
   return [];

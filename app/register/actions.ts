@@ -1,0 +1,11 @@
+"use server";
+
+import { runScan } from "../components/scan-action";
+import type { ScanActionState } from "../components/scan-state";
+import { registerFields } from "./fields";
+
+/** Registers (or rescans) a checkpoint directory from the form; validation is the shared zod schema. */
+export async function registerAction(_previous: ScanActionState, formData: FormData): Promise<ScanActionState> {
+  const input = Object.fromEntries(registerFields.map((field) => [field, String(formData.get(field) ?? "")]));
+  return runScan(input);
+}
