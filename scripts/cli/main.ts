@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { closeDb } from "../../db";
 import { registerRunsCommands } from "./commands/runs";
+import { registerMergeCommand } from "./commands/merge";
+import { registerBenchCommand } from "./commands/bench";
 import { registerServeCommand } from "./commands/serve";
 
 const program = new Command()
@@ -10,6 +12,8 @@ const program = new Command()
 
 // One line per command group; each module adds its own subcommands.
 registerRunsCommands(program);
+registerMergeCommand(program);
+registerBenchCommand(program);
 registerServeCommand(program);
 
 try {
