@@ -5,6 +5,8 @@ import { usePathname } from "next/navigation";
 
 const links = [
   { href: "/runs", label: "Runs" },
+  { href: "/sweeps", label: "Sweeps" },
+  { href: "/jobs", label: "Jobs" },
   { href: "/register", label: "Register" },
 ];
 

@@ -1,3 +1,7 @@
 export * from "./runs";
 export * from "./checkpoints";
 export * from "./training-logs";
+export * from "./jobs";
+export * from "./workers";
+export * from "./sweeps";
+export * from "./artifacts";

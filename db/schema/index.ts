@@ -1,3 +1,7 @@
 export * from "./runs";
 export * from "./checkpoints";
 export * from "./training-logs";
+export * from "./workers";
+export * from "./jobs";
+export * from "./sweeps";
+export * from "./artifacts";

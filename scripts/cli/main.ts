@@ -4,6 +4,10 @@ import { registerRunsCommands } from "./commands/runs";
 import { registerMergeCommand } from "./commands/merge";
 import { registerBenchCommand } from "./commands/bench";
 import { registerServeCommand } from "./commands/serve";
+import { registerWorkerCommands } from "./commands/worker";
+import { registerSweepCommands } from "./commands/sweep";
+import { registerJobsCommands } from "./commands/jobs";
+import { registerGcCommand } from "./commands/gc";
 
 const program = new Command()
   .name("pma-lab")
@@ -15,6 +19,10 @@ registerRunsCommands(program);
 registerMergeCommand(program);
 registerBenchCommand(program);
 registerServeCommand(program);
+registerWorkerCommands(program);
+registerSweepCommands(program);
+registerJobsCommands(program);
+registerGcCommand(program);
 
 try {
   await program.parseAsync(process.argv);

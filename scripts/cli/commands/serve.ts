@@ -34,7 +34,7 @@ function ensureBuild(root: string, force: boolean): void {
   if (result.status !== 0) throw new Error("next build failed; see the output above");
 }
 
-/** `serve`: the web server on embedded defaults (and, once the worker exists, a local worker beside it). */
+/** `serve`: the web server on embedded defaults, with a local worker beside it. */
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
@@ -42,25 +42,35 @@ export function registerServeCommand(program: Command): void {
     .option("--port <port>", "port to listen on", process.env.PORT ?? "3000")
     .option("--host <host>", "address to bind (default: loopback only)", "127.0.0.1")
     .option("--rebuild", "rebuild the web app even if a build exists")
+    .option("--no-worker", "do not start a local worker beside the server")
     .action(
-      action(async (options: { port: string; host: string; rebuild?: boolean }) => {
+      action(async (options: { port: string; host: string; rebuild?: boolean; worker: boolean }) => {
         const root = process.cwd();
         const config = getConfig();
         getDb(); // creates the data dir and applies migrations before the server opens it
         ensureBuild(root, Boolean(options.rebuild));
         process.stderr.write(`pma-lab: data dir ${config.dataDir}; checkpoint roots ${config.roots.join(", ")}\n`);
         process.stderr.write(`pma-lab: open http://${options.host === "0.0.0.0" ? "localhost" : options.host}:${options.port}\n`);
+        const env = { ...process.env, PMA_LAB_DATA_DIR: config.dataDir };
         const server = spawn(
           process.execPath,
           [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", options.host, "-p", options.port],
-          { cwd: root, stdio: "inherit", env: { ...process.env, PMA_LAB_DATA_DIR: config.dataDir } },
+          { cwd: root, stdio: "inherit", env },
         );
+        const children = [server];
+        if (options.worker) {
+          // One local worker beside the server: merges on this machine's cores, evaluations on its GPUs (if any).
+          children.push(spawn(process.execPath, [path.join(root, "scripts", "pma-lab.mjs"), "worker"], { cwd: root, stdio: "inherit", env }));
+        }
         const stop = (): void => {
-          server.kill("SIGTERM");
+          for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
         };
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
-        await new Promise<void>((resolve) => server.on("exit", () => resolve()));
+        // When either process ends, stop the other: a product without its server or its worker is not running.
+        await Promise.race(children.map((child) => new Promise<void>((resolve) => child.on("exit", () => resolve()))));
+        stop();
+        await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.on("exit", resolve)) : undefined)));
       }),
     );
 }

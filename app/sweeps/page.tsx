@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { getDb } from "../../db";
+import { listRuns } from "../../db/queries";
+import { listSweepSummaries } from "../../lib/sweeps";
+import { NoRuns } from "../components/no-runs";
+import { Badge, Card, PageHeader, tableClass } from "../components/ui";
+import { LaunchForm } from "./launch-form";
+
+export const metadata: Metadata = { title: "Sweeps" };
+
+export default async function SweepsPage() {
+  await connection();
+  const db = getDb();
+  const runs = listRuns(db);
+  const sweeps = listSweepSummaries(db);
+  return (
+    <>
+      <PageHeader title="Sweeps" description="Grids of merge cells (scheme × N × V × T), each sweep computed as fused passes over its checkpoints." />
+      <div className="space-y-8">
+        {runs.length > 0 ? <LaunchForm runNames={runs.map((run) => run.name)} /> : <Card><NoRuns /></Card>}
+        {sweeps.length > 0 ? (
+          <Card title="All sweeps" padded={false}>
+            <table className={tableClass.table}>
+              <thead>
+                <tr>
+                  {["Sweep", "Run", "Status", "Cells", "Done", "Running", "Queued", "Failed"].map((label) => (
+                    <th key={label} className={tableClass.th}>
+                      {label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {sweeps.map((sweep) => (
+                  <tr key={sweep.id}>
+                    <td className={tableClass.td}>
+                      <Link href={`/sweeps/${sweep.id}`} className="text-accent hover:underline">
+                        #{sweep.id}
+                      </Link>
+                    </td>
+                    <td className={tableClass.td}>{sweep.runName}</td>
+                    <td className={tableClass.td}>
+                      <Badge tone={sweep.status === "done" ? "ok" : sweep.status === "failed" ? "danger" : sweep.status === "running" ? "accent" : "neutral"}>{sweep.status}</Badge>
+                    </td>
+                    {[sweep.cells, sweep.counts.done, sweep.counts.running, sweep.counts.queued, sweep.counts.failed].map((value, i) => (
+                      <td key={i} className={`${tableClass.td} num`}>
+                        {value}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

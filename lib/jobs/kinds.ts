@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+/**
+ * Every job kind, declared once: its payload schema (checked on enqueue and again by the worker on claim), the
+ * slot it needs, and its retry budget. Handlers live in lib/jobs/handlers/ and register per kind; a kind without a
+ * handler (evaluate, for now) can be stored and shown but no worker claims it.
+ *
+ * Still to come with their issues: "lab-train" (the reference run) and "report" (exports).
+ */
+
+/** Artifact names are data-dir relative and come only from the server's own templates (`merges/<recipe hash>`). */
+export const ARTIFACT_NAME_PATTERN = /^(merges|test)\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const artifactName = z.string().regex(ARTIFACT_NAME_PATTERN, "an artifact name like merges/<recipe hash>").refine((name) => !name.includes(".."), "no '..'");
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 hex digest");
+
+/** One streaming pass over `inputs` (oldest first) producing every output: the sweep's weight matrix. */
+export const mergePassPayloadSchema = z
+  .object({
+    runId: z.number().int().positive(),
+    sweepId: z.number().int().positive().optional(),
+    /** The server's real paths; remote workers map them with --path-map. */
+    inputs: z
+      .array(z.object({ checkpointId: z.number().int().positive(), identity: z.string().min(1), path: z.string().min(1).max(4096) }))
+      .min(1)
+      .max(10_000),
+    outputs: z
+      .array(
+        z.object({
+          recipeHash: sha256Hex,
+          name: artifactName,
+          /** One weight per input (zero where the output does not use it). */
+          weights: z.array(z.number().refine(Number.isFinite, "a finite weight")),
+          outputDtype: z.enum(["input", "BF16", "F16", "F32"]).default("input"),
+        }),
+      )
+      .min(1)
+      .max(256),
+    accumulate: z.enum(["fp32", "fp64"]).default("fp32"),
+  })
+  .superRefine((payload, context) => {
+    for (const [i, output] of payload.outputs.entries()) {
+      if (output.weights.length !== payload.inputs.length) {
+        context.addIssue({ code: "custom", path: ["outputs", i, "weights"], message: `needs ${payload.inputs.length} weights, one per input` });
+      }
+      if (output.name !== `merges/${output.recipeHash}`) {
+        context.addIssue({ code: "custom", path: ["outputs", i, "name"], message: "a merge output is named merges/<its recipe hash>" });
+      }
+    }
+  });
+
+/** Queue tests and benchmarks: sleep, optionally fail, publish a small file, or (test builds only) crash. */
+export const noopPayloadSchema = z.object({
+  sleepMs: z.number().int().min(0).max(600_000).default(0),
+  fail: z.object({ code: z.string().min(1), message: z.string(), permanent: z.boolean() }).optional(),
+  /** Publishes `test/<name>` holding this many bytes, through the same fenced path as merges. */
+  publish: z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), bytes: z.number().int().min(0).max(64 << 20) }).optional(),
+  /** Kills the worker process (SIGKILL) mid-job; honoured only when PMA_LAB_TEST_JOBS=1. */
+  crash: z.boolean().optional(),
+});
+
+/** Declared so that sweeps can store it; the evaluator issue registers its handler. */
+export const evaluatePayloadSchema = z.object({
+  evaluator: z.string().min(1),
+  artifactId: z.number().int().positive().optional(),
+  checkpointId: z.number().int().positive().optional(),
+});
+
+export type SlotClass = "cpu" | "gpu";
+
+export interface JobKindDefinition<S extends z.ZodType = z.ZodType> {
+  payload: S;
+  /** cpu: runs on the worker's CPU slots (merges are I/O bound); gpu: one per GPU, CPU slots where there is none. */
+  slot: SlotClass;
+  maxAttempts: number;
+  description: string;
+}
+
+export const jobKinds = {
+  merge: { payload: mergePassPayloadSchema, slot: "cpu", maxAttempts: 3, description: "merge one recipe" },
+  "sweep-pass": { payload: mergePassPayloadSchema, slot: "cpu", maxAttempts: 3, description: "fused pass: many recipes over one read of their checkpoints" },
+  evaluate: { payload: evaluatePayloadSchema, slot: "gpu", maxAttempts: 3, description: "evaluate a model (handler arrives with the evaluators)" },
+  noop: { payload: noopPayloadSchema, slot: "cpu", maxAttempts: 3, description: "does nothing (queue tests and benchmarks)" },
+} as const satisfies Record<string, JobKindDefinition>;
+
+export type JobKind = keyof typeof jobKinds;
+export type JobPayload<K extends JobKind> = z.output<(typeof jobKinds)[K]["payload"]>;
+/** What callers may pass on enqueue (defaults not yet applied). */
+export type JobPayloadInput<K extends JobKind> = z.input<(typeof jobKinds)[K]["payload"]>;
+export type MergePassPayload = z.output<typeof mergePassPayloadSchema>;
+export type NoopPayload = z.output<typeof noopPayloadSchema>;
+
+export const JOB_KINDS = Object.keys(jobKinds) as JobKind[];
+
+export function isJobKind(kind: string): kind is JobKind {
+  return Object.hasOwn(jobKinds, kind);
+}

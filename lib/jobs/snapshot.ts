@@ -1,0 +1,93 @@
+import type { Db } from "../../db/client";
+import { countJobsByStatus, findWorkerById, listAttempts, listJobs, listWorkers } from "../../db/queries";
+import type { Job, JobStatus, Worker } from "../../db/schema";
+import { diskUsage, type DiskUsage } from "../disk";
+
+export interface JobRow {
+  id: number;
+  kind: string;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  priority: number;
+  worker: string | null;
+  progress: Job["progress"];
+  lastError: Job["lastError"];
+  runAfter: number;
+  leaseExpiresAt: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** What the job is about, in a few words (outputs of a pass, a sweep id). */
+  summary: string;
+}
+
+export interface WorkerRow extends Omit<Worker, "tokenId"> {
+  /** Heard from within three heartbeat intervals. */
+  healthy: boolean;
+}
+
+export interface JobsSnapshot {
+  at: number;
+  counts: Record<JobStatus, number>;
+  running: JobRow[];
+  queued: JobRow[];
+  recent: JobRow[];
+  workers: WorkerRow[];
+  disk: DiskUsage | null;
+}
+
+export function summarizeJob(job: Job): string {
+  const payload = job.payload as { outputs?: unknown[]; inputs?: unknown[]; sweepId?: number; sleepMs?: number };
+  if (job.kind === "merge" || job.kind === "sweep-pass") {
+    return `${payload.outputs?.length ?? 0} output(s) from ${payload.inputs?.length ?? 0} checkpoint(s)${payload.sweepId ? ` · sweep #${payload.sweepId}` : ""}`;
+  }
+  if (job.kind === "noop") return `sleep ${payload.sleepMs ?? 0} ms`;
+  return "";
+}
+
+export function toJobRow(job: Job, workerNames: Map<number, string>): JobRow {
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    priority: job.priority,
+    worker: job.workerId ? (workerNames.get(job.workerId) ?? `#${job.workerId}`) : null,
+    progress: job.progress,
+    lastError: job.lastError,
+    runAfter: job.runAfter,
+    leaseExpiresAt: job.leaseExpiresAt,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    summary: summarizeJob(job),
+  };
+}
+
+/** What the jobs page and `pma-lab jobs` show: queue counts, running jobs with progress, workers, disk. */
+export function jobsSnapshot(db: Db, options: { dataDir?: string; now?: number; limit?: number } = {}): JobsSnapshot {
+  const now = options.now ?? Date.now();
+  // Workers killed without a goodbye never mark themselves stopped; after an hour of silence they are gone.
+  const workers = listWorkers(db, { includeStopped: false, limit: 50 }).filter((worker) => now - worker.lastHeartbeat < 3_600_000);
+  const names = new Map(workers.map((worker) => [worker.id, worker.name]));
+  const rows = (statuses: JobStatus[], limit: number) =>
+    listJobs(db, { statuses, limit }).map((job) => {
+      if (job.workerId && !names.has(job.workerId)) names.set(job.workerId, findWorkerById(db, job.workerId)?.name ?? `#${job.workerId}`);
+      return toJobRow(job, names);
+    });
+  return {
+    at: now,
+    counts: countJobsByStatus(db),
+    running: rows(["running"], 100),
+    queued: rows(["queued"], options.limit ?? 50).reverse(),
+    recent: rows(["succeeded", "failed", "cancelled"], options.limit ?? 30),
+    workers: workers.map(({ tokenId: _tokenId, ...worker }) => ({ ...worker, healthy: now - worker.lastHeartbeat < 3 * worker.heartbeatEveryMs + 2_000 })),
+    disk: options.dataDir ? diskUsage(db, options.dataDir) : null,
+  };
+}
+
+export function jobAttemptsView(db: Db, jobId: number) {
+  return listAttempts(db, jobId);
+}

@@ -1,0 +1,14 @@
+export { appendSweepCells, createSweep } from "./create";
+export { previewSweep } from "./preview";
+export type { SweepPreview } from "./preview";
+export { parseGridText } from "./text-grid";
+export type { GridText } from "./text-grid";
+export type { CreatedSweep } from "./create";
+export type { EnqueueDeps, SweepEstimate } from "./enqueue";
+export { cancelSweepCells, retrySweepCells, setCellsKeep } from "./manage";
+export { sweepRequestSchema } from "./request";
+export type { ParsedSweepRequest, SweepRequest } from "./request";
+export { DEFAULT_CHUNK_SIZE } from "./schedule";
+export { describeSweep, listSweepSummaries } from "./show";
+export type { CellView, SweepDetails } from "./show";
+export { parseIntegerList, parseTokenCount, parseTokenList } from "./tokens";
