@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { closeDb } from "../../db";
 import { registerRunsCommands } from "./commands/runs";
 import { registerMergeCommand } from "./commands/merge";
+import { registerPlanCommands } from "./commands/plan";
 import { registerBenchCommand } from "./commands/bench";
 import { registerServeCommand } from "./commands/serve";
 import { registerWorkerCommands } from "./commands/worker";
@@ -17,6 +18,7 @@ const program = new Command()
 // One line per command group; each module adds its own subcommands.
 registerRunsCommands(program);
 registerMergeCommand(program);
+registerPlanCommands(program);
 registerBenchCommand(program);
 registerServeCommand(program);
 registerWorkerCommands(program);
