@@ -5,7 +5,7 @@ import type { AdamWConfig } from "./optimizer";
 /**
  * The lab's two sizes. Every number here was tuned on the 2-core reference machine so that the whole lab
  * fits its time budget (ci ≤ 3 min, demo ≤ 10 min wall, two runs training at once) and still shows the
- * paper's qualitative findings; see lib/lab/README-section.md for the measured results.
+ * paper's qualitative findings; the README gives the measured results.
  *
  * Steps are optimizer steps of batch × seqLen bytes. The main run is a WSD run with no decay (its stable
  * phase is what gets merged); each annealed branch forks from a main checkpoint and decays to
