@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { artifacts, sweepCells, sweeps, type Artifact } from "../schema";
+import { artifacts, evaluations, sweepCells, sweeps, type Artifact } from "../schema";
 
 export function findPublishedArtifactByName(db: Db, name: string): Artifact | undefined {
   return db
@@ -50,7 +50,7 @@ export function markArtifactDeleted(db: Db, id: number): void {
 /**
  * Published merged models that nothing needs any more: every cell using the recipe has keep = false and belongs
  * to a sweep that has finished (no cell queued or running). Models no cell refers to (a direct merge job) are
- * never collected. Evaluations do not exist yet; once they do, "finished" must also wait for them.
+ * never collected, nor a model an evaluation still has to read (queued or running).
  */
 export function listCollectableArtifacts(db: Db): Artifact[] {
   const usage = db
@@ -64,7 +64,15 @@ export function listCollectableArtifacts(db: Db): Artifact[] {
     .where(sql`${sweepCells.recipeHash} is not null`)
     .groupBy(sweepCells.recipeHash)
     .all();
-  const collectable = new Set(usage.filter((row) => !row.kept && !row.active).map((row) => row.recipeHash!));
+  const evaluating = new Set(
+    db
+      .select({ recipeHash: evaluations.recipeHash })
+      .from(evaluations)
+      .where(and(isNotNull(evaluations.recipeHash), inArray(evaluations.status, ["queued", "running"])))
+      .all()
+      .map((row) => row.recipeHash!),
+  );
+  const collectable = new Set(usage.filter((row) => !row.kept && !row.active && !evaluating.has(row.recipeHash!)).map((row) => row.recipeHash!));
   return listPublishedArtifacts(db).filter((artifact) => artifact.kind === "merge" && artifact.recipeHash && collectable.has(artifact.recipeHash));
 }
 

@@ -5,3 +5,5 @@ export * from "./jobs";
 export * from "./workers";
 export * from "./sweeps";
 export * from "./artifacts";
+export * from "./evaluations";
+export * from "./metrics";

@@ -16,7 +16,7 @@ export const artifacts = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     /** "merge" for merged models; "test" for the queue's own tests. */
-    kind: text("kind").$type<"merge" | "test">().notNull(),
+    kind: text("kind").$type<"merge" | "test" | "eval">().notNull(),
     /** Path relative to the artifacts directory, e.g. `merges/<recipe hash>`. */
     name: text("name").notNull(),
     recipeHash: text("recipe_hash").references(() => recipes.hash),

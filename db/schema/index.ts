@@ -5,3 +5,4 @@ export * from "./workers";
 export * from "./jobs";
 export * from "./sweeps";
 export * from "./artifacts";
+export * from "./metrics";

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { writeTransaction, type Db } from "../../db/client";
 import { listCollectableArtifacts, listJobs, listPublishedArtifacts, markArtifactDeleted, sumPublishedBytes } from "../../db/queries";
 import type { Job } from "../../db/schema";
+import type { EvaluateJobPayload } from "../eval/payload";
 import type { MergePassPayload, NoopPayload } from "../jobs/kinds";
 import { dataLayout, partialName, PARTIAL_PATTERN } from "./layout";
 import { statDisk, type StatDisk } from "./space";
@@ -26,7 +27,7 @@ export interface GcReport {
   usage: DiskUsage;
 }
 
-const MANAGED = ["merges", "test"];
+const MANAGED = ["merges", "test", "evals"];
 
 /**
  * Deletes merged models nobody needs (every cell using them has keep = false and its sweep is finished) and the
@@ -89,6 +90,8 @@ function livePartials(job: Job): string[] {
       ? (job.payload as MergePassPayload).outputs.map((output) => output.name)
       : job.kind === "noop" && (job.payload as NoopPayload).publish
         ? [`test/${(job.payload as NoopPayload).publish!.name}`]
-        : [];
+        : job.kind === "evaluate"
+          ? [(job.payload as EvaluateJobPayload).output]
+          : [];
   return names.map((name) => partialName(name, job.claims));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { evaluateJobPayloadSchema } from "../eval/payload";
 
 /**
  * Every job kind, declared once: its payload schema (checked on enqueue and again by the worker on claim), the
@@ -9,7 +10,7 @@ import { z } from "zod";
  */
 
 /** Artifact names are data-dir relative and come only from the server's own templates (`merges/<recipe hash>`). */
-export const ARTIFACT_NAME_PATTERN = /^(merges|test)\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const ARTIFACT_NAME_PATTERN = /^(merges|test|evals)\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const artifactName = z.string().regex(ARTIFACT_NAME_PATTERN, "an artifact name like merges/<recipe hash>").refine((name) => !name.includes(".."), "no '..'");
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 hex digest");
@@ -59,12 +60,8 @@ export const noopPayloadSchema = z.object({
   crash: z.boolean().optional(),
 });
 
-/** Declared so that sweeps can store it; the evaluator issue registers its handler. */
-export const evaluatePayloadSchema = z.object({
-  evaluator: z.string().min(1),
-  artifactId: z.number().int().positive().optional(),
-  checkpointId: z.number().int().positive().optional(),
-});
+/** One evaluator on one model (lib/eval/payload.ts); the worker runs only evaluators from its own config. */
+export const evaluatePayloadSchema = evaluateJobPayloadSchema;
 
 export type SlotClass = "cpu" | "gpu";
 
@@ -79,7 +76,7 @@ export interface JobKindDefinition<S extends z.ZodType = z.ZodType> {
 export const jobKinds = {
   merge: { payload: mergePassPayloadSchema, slot: "cpu", maxAttempts: 3, description: "merge one recipe" },
   "sweep-pass": { payload: mergePassPayloadSchema, slot: "cpu", maxAttempts: 3, description: "fused pass: many recipes over one read of their checkpoints" },
-  evaluate: { payload: evaluatePayloadSchema, slot: "gpu", maxAttempts: 3, description: "evaluate a model (handler arrives with the evaluators)" },
+  evaluate: { payload: evaluatePayloadSchema, slot: "gpu", maxAttempts: 3, description: "evaluate a model with a configured evaluator" },
   noop: { payload: noopPayloadSchema, slot: "cpu", maxAttempts: 3, description: "does nothing (queue tests and benchmarks)" },
 } as const satisfies Record<string, JobKindDefinition>;
 

@@ -6,6 +6,7 @@ import { findPublishedArtifactByName, insertArtifact, markRecipeCellsDone } from
 import type { Artifact, Job } from "../../db/schema";
 import { dataLayout, fsyncDirectory, isInside, listTree, partialName, removeTree } from "../disk";
 import { PmaError } from "../errors";
+import type { EvaluateJobPayload } from "../eval/payload";
 import { ARTIFACT_NAME_PATTERN, type MergePassPayload, type NoopPayload } from "./kinds";
 import { assertLease, type QueueClock } from "./queue";
 
@@ -87,10 +88,12 @@ function checkName(name: string): void {
 }
 
 /** Only names the job's own payload declares may be published under its lease. */
-function findDeclaredOutput(job: Job, name: string): { kind: "merge" | "test"; recipeHash: string | null } {
+function findDeclaredOutput(job: Job, name: string): { kind: "merge" | "test" | "eval"; recipeHash: string | null } {
   if (job.kind === "merge" || job.kind === "sweep-pass") {
     const output = (job.payload as MergePassPayload).outputs.find((candidate) => candidate.name === name);
     if (output) return { kind: "merge", recipeHash: output.recipeHash };
+  } else if (job.kind === "evaluate") {
+    if (name === (job.payload as EvaluateJobPayload).output) return { kind: "eval", recipeHash: null };
   } else if (job.kind === "noop") {
     const publish = (job.payload as NoopPayload).publish;
     if (publish && name === `test/${publish.name}`) return { kind: "test", recipeHash: null };

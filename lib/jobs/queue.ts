@@ -11,10 +11,12 @@ import {
   listExpiredLeases,
   setJobProgress,
   syncCellsForJobs,
+  syncEvaluationsForJobs,
   touchWorker,
   updateJob,
 } from "../../db/queries";
 import type { Job, JobAttempt, JobError, JobProgress } from "../../db/schema";
+import { recordEvaluateResult } from "../eval/record";
 import { PmaError } from "../errors";
 import { jobNotFound, leaseLost } from "./errors";
 import { isJobKind, jobKinds, type JobKind, type JobPayloadInput } from "./kinds";
@@ -156,7 +158,7 @@ export function claimJob(db: Db, request: { workerId: number | null; kinds: stri
         finishAttempt(tx, job, leaseToken, { status: "failed", outcome: "failed", error: jobError }, at);
       }
     }
-    if (claimed) syncCellsForJobs(tx, [claimed.id]);
+    if (claimed) syncDependents(tx, [claimed.id], at);
     return { job: claimed, ...countPendingJobs(tx, kinds) };
   });
 }
@@ -182,7 +184,7 @@ function reapExpired(tx: Db, at: number, options: QueueOptions): number {
       updateJob(tx, job.id, { status: "queued", lastError: error, leaseToken: null, leaseExpiresAt: null, runAfter }, at);
     }
   }
-  if (expired.length > 0) syncCellsForJobs(tx, expired.map((job) => job.id));
+  if (expired.length > 0) syncDependents(tx, expired.map((job) => job.id), at);
   return expired.length;
 }
 
@@ -262,7 +264,7 @@ export function failJob(db: Db, request: { jobId: number; leaseToken: string; er
     const runAfter = at + backoffDelay(job.attempts, options.backoff, options.random);
     endAttempt(tx, request.leaseToken, "failed", at, error);
     updateJob(tx, job.id, { status: "queued", lastError: error, leaseToken: null, leaseExpiresAt: null, runAfter }, at);
-    syncCellsForJobs(tx, [job.id]);
+    syncDependents(tx, [job.id], at);
     return { status: "queued", runAfter, duplicate: false };
   });
 }
@@ -274,7 +276,7 @@ export function releaseJob(db: Db, request: { jobId: number; leaseToken: string 
     const { job } = assertLease(tx, request.jobId, request.leaseToken, at);
     endAttempt(tx, request.leaseToken, "released", at);
     updateJob(tx, job.id, { status: "queued", attempts: Math.max(0, job.attempts - 1), leaseToken: null, leaseExpiresAt: null, runAfter: at }, at);
-    syncCellsForJobs(tx, [job.id]);
+    syncDependents(tx, [job.id], at);
   });
 }
 
@@ -290,7 +292,7 @@ export function cancelJobIn(tx: Db, jobId: number, at: number): Job {
   if (job.status !== "queued" && job.status !== "running") return job;
   if (job.status === "running" && job.leaseToken) endAttempt(tx, job.leaseToken, "cancelled", at);
   updateJob(tx, jobId, { status: "cancelled", leaseExpiresAt: null, finishedAt: at }, at);
-  syncCellsForJobs(tx, [jobId]);
+  syncDependents(tx, [jobId], at);
   return findJobById(tx, jobId)!;
 }
 
@@ -307,7 +309,7 @@ export function retryJobIn(tx: Db, jobId: number, at: number): Job {
     throw new PmaError("job_not_retryable", `job #${jobId} is ${job.status}; only failed or cancelled jobs can be retried`);
   }
   updateJob(tx, jobId, { status: "queued", attempts: 0, runAfter: at, leaseToken: null, leaseExpiresAt: null, finishedAt: null, result: null, progress: null }, at);
-  syncCellsForJobs(tx, [jobId]);
+  syncDependents(tx, [jobId], at);
   return findJobById(tx, jobId)!;
 }
 
@@ -316,6 +318,8 @@ type Finish =
   | { status: "failed"; outcome: "failed"; error: JobError };
 
 function finishAttempt(tx: Db, job: Job, leaseToken: string, finish: Finish, at: number): void {
+  // Evaluate jobs carry their metrics in the result: recorded here, under the same fence as the complete.
+  if (finish.status === "succeeded" && job.kind === "evaluate") recordEvaluateResult(tx, job, findAttemptByToken(tx, leaseToken)!, finish.result, at);
   endAttempt(tx, leaseToken, finish.outcome, at, finish.status === "failed" ? finish.error : undefined);
   updateJob(
     tx,
@@ -325,7 +329,13 @@ function finishAttempt(tx: Db, job: Job, leaseToken: string, finish: Finish, at:
       : { status: "failed", lastError: finish.error, leaseExpiresAt: null, finishedAt: at },
     at,
   );
-  syncCellsForJobs(tx, [job.id]);
+  syncDependents(tx, [job.id], at);
+}
+
+/** Everything derived from a job's state, kept in step inside the transaction that changes it. */
+function syncDependents(tx: Db, jobIds: number[], at: number): void {
+  syncCellsForJobs(tx, jobIds);
+  syncEvaluationsForJobs(tx, jobIds, at);
 }
 
 export function toJobError(error: unknown): JobError {

@@ -10,6 +10,8 @@ import { registerLabCommands } from "./commands/lab";
 import { registerSweepCommands } from "./commands/sweep";
 import { registerJobsCommands } from "./commands/jobs";
 import { registerGcCommand } from "./commands/gc";
+import { registerEvaluatorsCommand } from "./commands/evaluators";
+import { registerImportCommands } from "./commands/import";
 
 const program = new Command()
   .name("pma-lab")
@@ -27,6 +29,8 @@ registerLabCommands(program);
 registerSweepCommands(program);
 registerJobsCommands(program);
 registerGcCommand(program);
+registerEvaluatorsCommand(program);
+registerImportCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,8 @@
 import type { JobKind } from "../kinds";
 import type { JobHandler } from "../worker/context";
+import { createEvaluateHandler } from "../../eval/job";
+import { loadEvaluators } from "../../eval/registry";
+import { getConfig } from "../../env";
 import { mergeHandler } from "./merge";
 import { noopHandler } from "./noop";
 
@@ -11,4 +14,6 @@ export const jobHandlers: Partial<Record<JobKind, JobHandler<never>>> = {
   merge: mergeHandler,
   "sweep-pass": mergeHandler,
   noop: noopHandler,
+  // The worker's own evaluators config (re-read per job): the server names an evaluator, never sends a command.
+  evaluate: createEvaluateHandler({ loadRegistry: () => loadEvaluators(getConfig().dataDir) }),
 };
