@@ -21,7 +21,12 @@ export function buildIfStale(): void {
   const built = fs.statSync(path.join(repoRoot, ".next", "BUILD_ID"), { throwIfNoEntry: false });
   const newest = Math.max(...buildInputs.map((entry) => newestMtime(path.join(repoRoot, entry))));
   if (built && built.mtimeMs >= newest && !process.env.PMA_LAB_FORCE_BUILD) return;
-  const result = spawnSync(process.execPath, [nextBin, "build"], { cwd: repoRoot, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [nextBin, "build"], {
+    cwd: repoRoot,
+    stdio: "inherit",
+    // Nothing leaves this machine: no telemetry from the build.
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) throw new Error("next build failed");
 }
 
@@ -47,7 +52,7 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
   const port = await freePort();
   const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, NODE_ENV: "production" },
+    env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
