@@ -8,6 +8,7 @@ const links = [
   { href: "/sweeps", label: "Sweeps" },
   { href: "/jobs", label: "Jobs" },
   { href: "/register", label: "Register" },
+  { href: "/imports", label: "Import scores" },
 ];
 
 /** The top bar: product name and the main sections, with the current one highlighted. */

@@ -193,3 +193,18 @@ export function refreshSweepStatus(db: Db, sweepIds: number[]): void {
 export function findRecipesByHashPrefix(db: Db, prefix: string, limit = 2): Recipe[] {
   return db.select().from(recipes).where(like(recipes.hash, `${prefix}%`)).limit(limit).all();
 }
+
+export function updateSweepEvaluators(db: Db, id: number, evaluators: string[]): void {
+  db.update(sweeps).set({ evaluators, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` }).where(eq(sweeps.id, id)).run();
+}
+
+/** The sweeps with a live (not cancelled) cell using `recipeHash`: whose evaluators score the published model. */
+export function listSweepsUsingRecipe(db: Db, recipeHash: string): Sweep[] {
+  const ids = db
+    .selectDistinct({ id: sweepCells.sweepId })
+    .from(sweepCells)
+    .where(and(eq(sweepCells.recipeHash, recipeHash), notInArray(sweepCells.status, ["cancelled", "infeasible"])))
+    .all()
+    .map((row) => row.id);
+  return ids.length ? db.select().from(sweeps).where(inArray(sweeps.id, ids)).orderBy(asc(sweeps.id)).all() : [];
+}

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { PmaError } from "../errors";
+import { parseComposite, type CompositeDefinition } from "./composite";
 import { EVALUATOR_KINDS, evaluatorKinds, type EvaluatorDefinition } from "./kinds";
 import { isJsonObject, parseStrictJson } from "./strict-json";
 
@@ -39,7 +40,15 @@ const entrySchema = z
   })
   .strict();
 
-const fileSchema = z.object({ evaluators: z.array(z.unknown()).max(200) }).strict();
+const fileSchema = z.object({ evaluators: z.array(z.unknown()).max(200), composites: z.array(z.unknown()).max(100).optional() }).strict();
+
+/** A composite as the config file writes it: `direction` states a component's direction where metrics do not. */
+const compositeEntrySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    components: z.array(z.object({ metric: z.string(), weight: z.number(), direction: z.enum(["higher", "lower"]).optional() }).strict()).min(1).max(100),
+  })
+  .strict();
 
 function configError(source: string, where: string, message: string): PmaError {
   return new PmaError("eval_config_invalid", `${source}: ${where ? `${where}: ` : ""}${message}`, { details: { source, where } });
@@ -94,18 +103,40 @@ export function parseEvaluatorsConfig(text: string, source: string): EvaluatorDe
   return definitions;
 }
 
+/** The config file's composite scores (`{"composites": [{"name", "components": [{"metric", "weight", "direction"?}]}]}`). */
+export function parseCompositesConfig(text: string, source: string): CompositeDefinition[] {
+  const file = fileSchema.safeParse(parseStrictJson(text, source, "eval_config_invalid"));
+  if (!file.success) throw configError(source, formatPath(file.error.issues[0].path), file.error.issues[0].message);
+  const names = new Set<string>();
+  return (file.data.composites ?? []).map((raw, i) => {
+    const entry = compositeEntrySchema.safeParse(raw);
+    if (!entry.success) throw configError(source, `composites[${i}]${entry.error.issues[0].path.length ? "." : ""}${formatPath(entry.error.issues[0].path)}`, issueMessage(entry.error.issues[0]));
+    if (names.has(entry.data.name)) throw configError(source, `composites[${i}].name`, `"${entry.data.name}" is defined twice`);
+    names.add(entry.data.name);
+    const components = entry.data.components.map(({ direction, ...c }) => (direction ? { ...c, higherIsBetter: direction === "higher" } : c));
+    try {
+      return parseComposite({ name: entry.data.name, components });
+    } catch (error) {
+      throw configError(source, `composites[${i}]`, (error as Error).message);
+    }
+  });
+}
+
 export interface EvaluatorRegistry {
   /** Where the definitions came from (null: no file, only the built-in). */
   file: string | null;
+  /** Composite scores defined beside the evaluators, validated at load. */
+  composites: CompositeDefinition[];
   list(): EvaluatorDefinition[];
   /** Throws eval_evaluator_unknown, naming the configured ones. */
   get(name: string): EvaluatorDefinition;
 }
 
-export function createRegistry(definitions: EvaluatorDefinition[], file: string | null): EvaluatorRegistry {
+export function createRegistry(definitions: EvaluatorDefinition[], file: string | null, composites: CompositeDefinition[] = []): EvaluatorRegistry {
   const byName = new Map(definitions.map((d) => [d.name, d]));
   return {
     file,
+    composites,
     list: () => [...definitions],
     get(name) {
       const found = byName.get(name);
@@ -131,5 +162,6 @@ export function loadEvaluators(dataDir: string, env: Record<string, string | und
   }
   if (!stat.isFile()) throw configError(file, "", "not a regular file");
   if (stat.size > MAX_CONFIG_BYTES) throw configError(file, "", `larger than ${MAX_CONFIG_BYTES} bytes`);
-  return createRegistry(parseEvaluatorsConfig(fs.readFileSync(file, "utf8"), file), file);
+  const text = fs.readFileSync(file, "utf8");
+  return createRegistry(parseEvaluatorsConfig(text, file), file, parseCompositesConfig(text, file));
 }

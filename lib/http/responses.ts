@@ -3,7 +3,7 @@ import { isPmaError } from "../errors";
 /** HTTP status for a typed error code: refusals of paths are 403, unknown things 404, the rest 400. */
 export function statusForCode(code: string): number {
   if (code === "path_outside_roots" || code === "path_forbidden") return 403;
-  if (code === "path_not_found" || code.endsWith("_not_found")) return 404;
+  if (code === "path_not_found" || code.endsWith("_not_found") || code === "eval_checkpoint_unregistered") return 404;
   return 400;
 }
 

@@ -7,6 +7,7 @@ import type { Artifact, Job } from "../../db/schema";
 import { dataLayout, fsyncDirectory, isInside, listTree, partialName, removeTree } from "../disk";
 import { PmaError } from "../errors";
 import type { EvaluateJobPayload } from "../eval/payload";
+import { enqueueMergeEvaluations } from "../sweeps/evaluations";
 import { ARTIFACT_NAME_PATTERN, type MergePassPayload, type NoopPayload } from "./kinds";
 import { assertLease, type QueueClock } from "./queue";
 
@@ -70,7 +71,10 @@ export function publishArtifact(db: Db, dataDir: string, request: PublishRequest
         jobId: job.id,
         attempt: attempt.attempt,
       });
-      if (output.recipeHash) markRecipeCellsDone(tx, output.recipeHash);
+      if (output.recipeHash) {
+        markRecipeCellsDone(tx, output.recipeHash);
+        enqueueMergeEvaluations(tx, output.recipeHash, dataDir);
+      }
       return { status: "published", artifact } satisfies PublishResult;
     } catch (error) {
       fs.renameSync(final, partial); // the row did not make it: the files must not look published either

@@ -1,11 +1,13 @@
 import fs from "node:fs";
 import { writeTransaction, type Db } from "../../db/client";
-import { CELL_FROM_JOB, findJobsByIds, findRunById, findRunByName, findSweepById, insertCells, insertSweep, listCells, listCheckpoints, refreshSweepStatus, updateSweepGrid } from "../../db/queries";
+import { CELL_FROM_JOB, findJobsByIds, findRunById, findRunByName, findSweepById, insertCells, insertSweep, listCells, listCheckpoints, refreshSweepStatus, updateSweepEvaluators, updateSweepGrid } from "../../db/queries";
 import type { Checkpoint, NewSweepCell, Run, StoredSweepGrid, Sweep } from "../../db/schema";
 import { dataLayout } from "../disk";
 import { PmaError } from "../errors";
 import { planSweep, type MergeRecipe, type PlanCheckpoint } from "../merge/plan";
 import { formatSchemeToken, type SchemeSpec } from "../merge/weights";
+import { loadEvaluators, type EvaluatorRegistry } from "../eval/registry";
+import { checkEvaluatorNames, enqueueSweepEvaluations } from "./evaluations";
 import { enqueueRecipes, type EnqueueDeps, type SweepEstimate } from "./enqueue";
 import { sweepRequestSchema, type SweepRequest } from "./request";
 import { describeSweep, type SweepDetails } from "./show";
@@ -25,10 +27,12 @@ export function createSweep(db: Db, request: SweepRequest, deps: EnqueueDeps): C
 /** The body of createSweep, inside the caller's write transaction (the preview runs it and rolls back). */
 export function createSweepIn(tx: Db, request: SweepRequest, deps: EnqueueDeps): CreatedSweep {
   const parsed = parseRequest(request);
+  const registry = sweepRegistry(parsed.evaluators, deps);
   const run = findRunByName(tx, parsed.run);
   if (!run) throw new PmaError("run_not_found", `no run named "${parsed.run}"`);
-  const sweep = insertSweep(tx, { runId: run.id, grid: toGrid(parsed), evaluators: parsed.evaluators });
+  const sweep = insertSweep(tx, { runId: run.id, grid: toGrid(parsed), evaluators: [...new Set(parsed.evaluators)] });
   const estimate = addCells(tx, sweep, run, toGrid(parsed), parsed, deps);
+  if (registry) enqueueSweepEvaluations(tx, sweep.id, deps.dataDir, registry);
   return { ...describeSweep(tx, sweep.id, deps.dataDir), estimate };
 }
 
@@ -40,10 +44,22 @@ export function appendSweepCells(db: Db, sweepId: number, request: Omit<SweepReq
     const run = findRunById(tx, sweep.runId);
     if (!run) throw new PmaError("run_not_found", `the sweep's run #${sweep.runId} no longer exists`);
     const parsed = parseRequest({ ...request, run: run.name, tolerance: request.tolerance ?? sweep.grid.tolerance });
+    const evaluators = [...new Set([...sweep.evaluators, ...parsed.evaluators])];
+    const registry = sweepRegistry(evaluators, deps);
     const estimate = addCells(tx, sweep, run, toGrid(parsed), parsed, deps);
     updateSweepGrid(tx, sweep.id, mergeGrids(sweep.grid, toGrid(parsed)));
+    if (evaluators.length !== sweep.evaluators.length) updateSweepEvaluators(tx, sweep.id, evaluators);
+    if (registry) enqueueSweepEvaluations(tx, sweep.id, deps.dataDir, registry);
     return { ...describeSweep(tx, sweep.id, deps.dataDir), estimate };
   });
+}
+
+/** The server's evaluators config, checked against the names asked for (null when none is). */
+function sweepRegistry(names: string[], deps: EnqueueDeps): EvaluatorRegistry | null {
+  if (names.length === 0) return null;
+  const registry = deps.registry ?? loadEvaluators(deps.dataDir);
+  checkEvaluatorNames(registry, names);
+  return registry;
 }
 
 function parseRequest(request: SweepRequest) {

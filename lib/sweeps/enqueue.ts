@@ -3,6 +3,7 @@ import { findActiveJobsForRecipes, findPublishedArtifactsByRecipes, insertRecipe
 import { checkDiskSpace, type StatDisk } from "../disk";
 import { PmaError } from "../errors";
 import { enqueueJob } from "../jobs/queue";
+import type { EvaluatorRegistry } from "../eval/registry";
 import type { MergeRecipe } from "../merge/plan";
 import { estimateOutputBytes, scheduleFusedPasses, type RecipeWork } from "./schedule";
 
@@ -12,6 +13,8 @@ export interface EnqueueDeps {
   statDisk?: StatDisk;
   /** Runs inside the transaction after each job is enqueued; tests use it to fail midway. */
   afterEnqueue?: (jobId: number) => void;
+  /** The evaluators config; default: the server's (`loadEvaluators(dataDir)`), read when a sweep names evaluators. */
+  registry?: EvaluatorRegistry;
 }
 
 export interface SweepEstimate {

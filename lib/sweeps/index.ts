@@ -12,3 +12,6 @@ export { DEFAULT_CHUNK_SIZE } from "./schedule";
 export { describeSweep, listSweepSummaries } from "./show";
 export type { CellView, SweepDetails } from "./show";
 export { parseIntegerList, parseTokenCount, parseTokenList } from "./tokens";
+export { checkEvaluatorNames, enqueueSweepEvaluations, findPointBaselines } from "./evaluations";
+export { isImprovement } from "./metrics";
+export type { BaselineView, CellMetric, MetricValue } from "./metrics";

@@ -4,6 +4,8 @@ import type { SweepCell } from "../../db/schema";
 import { PmaError } from "../errors";
 import { cancelJobIn } from "../jobs/queue";
 import type { MergeRecipe } from "../merge/plan";
+import { loadEvaluators } from "../eval/registry";
+import { enqueueSweepEvaluations } from "./evaluations";
 import { enqueueRecipes, type EnqueueDeps, type SweepEstimate } from "./enqueue";
 
 function sweepCells(tx: Db, sweepId: number, cellIds?: number[]): SweepCell[] {
@@ -59,6 +61,8 @@ export function retrySweepCells(db: Db, sweepId: number, cellIds: number[] | und
       }
     }
     refreshSweepStatus(tx, [sweepId]);
+    // Failed evaluations of the baselines and of published cells run again too.
+    if (sweep!.evaluators.length > 0) enqueueSweepEvaluations(tx, sweepId, deps.dataDir, deps.registry ?? loadEvaluators(deps.dataDir), { retryFailed: true });
     return { retried: cells.length, estimate };
   });
 }

@@ -4,7 +4,10 @@ import { findJobsByIds, findPublishedArtifactsByRecipes, findRunById, findSweepB
 import type { CellStatus, JobProgress, StoredSweepGrid, SweepStatus } from "../../db/schema";
 import { dataLayout } from "../disk";
 import { PmaError } from "../errors";
+import type { CompositeDefinition } from "../eval/composite";
+import { loadEvaluators } from "../eval/registry";
 import { formatSchemeToken } from "../merge/weights";
+import { describeSweepMetrics, type BaselineView, type CellMetric } from "./metrics";
 
 export interface CellView {
   id: number;
@@ -27,8 +30,8 @@ export interface CellView {
   jobId: number | null;
   progress: JobProgress | null;
   output: { artifactId: number; path: string; bytes: number; sha256: string } | null;
-  /** Evaluations arrive with the evaluator issue; until then always empty. */
-  metrics: { name: string; value: number; stderr: number | null }[];
+  /** Latest value of each metric of the merged model (composites last), with deltas against the baselines at T. */
+  metrics: CellMetric[];
 }
 
 export interface SweepDetails {
@@ -40,6 +43,8 @@ export interface SweepDetails {
   createdAt: string;
   counts: Record<CellStatus, number>;
   cells: CellView[];
+  /** Per merge point: the run's latest checkpoint at T and annealed branches at T, with their metrics. */
+  baselines: BaselineView[];
 }
 
 export function describeSweep(db: Db, sweepId: number, dataDir: string): SweepDetails {
@@ -51,6 +56,7 @@ export function describeSweep(db: Db, sweepId: number, dataDir: string): SweepDe
   const counts: Record<CellStatus, number> = { infeasible: 0, queued: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
   for (const cell of cells) counts[cell.status] += 1;
   const root = dataLayout(dataDir).artifacts;
+  const { byCell, baselines } = describeSweepMetrics(db, { runId: sweep.runId, points: sweep.grid.points }, cells, readComposites(dataDir));
   return {
     id: sweep.id,
     run: findRunById(db, sweep.runId)?.name ?? `#${sweep.runId}`,
@@ -80,10 +86,20 @@ export function describeSweep(db: Db, sweepId: number, dataDir: string): SweepDe
         jobId: cell.jobId,
         progress: job?.status === "running" ? (job.progress ?? null) : null,
         output: artifact ? { artifactId: artifact.id, path: path.join(root, artifact.name), bytes: artifact.bytes, sha256: artifact.sha256 } : null,
-        metrics: [],
+        metrics: byCell.get(cell.id) ?? [],
       };
     }),
+    baselines,
   };
+}
+
+/** Composites come with the server's evaluators config; a config that does not load shows none (not a broken page). */
+function readComposites(dataDir: string): CompositeDefinition[] {
+  try {
+    return loadEvaluators(dataDir).composites;
+  } catch {
+    return [];
+  }
 }
 
 export function listSweepSummaries(db: Db, options: { run?: number; limit?: number } = {}): SweepSummary[] {

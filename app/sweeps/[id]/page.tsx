@@ -10,6 +10,7 @@ import { Badge, buttonClass, Card, PageHeader, Stat } from "../../components/ui"
 import { cancelSweepAction, retrySweepAction } from "../actions";
 import { CellsTable } from "../cells-table";
 import { AutoRefresh } from "./auto-refresh";
+import { MetricsTable } from "./metrics-table";
 
 export const metadata: Metadata = { title: "Sweep" };
 
@@ -66,6 +67,15 @@ export default async function SweepPage({ params }: { params: Promise<{ id: stri
         <Card title="Cells" description="Progress follows the fused pass each cell belongs to; see Jobs for logs." padded={false}>
           <CellsTable cells={sweep.cells} />
         </Card>
+        {sweep.evaluators.length > 0 || sweep.cells.some((cell) => cell.metrics.length > 0) ? (
+          <Card
+            title="Scores"
+            description={`Evaluators: ${sweep.evaluators.join(", ") || "none (imported scores)"}. Deltas are merged − baseline at the same T; green is better, whatever the metric's direction.`}
+            padded={false}
+          >
+            <MetricsTable cells={sweep.cells} baselines={sweep.baselines} />
+          </Card>
+        ) : null}
       </div>
     </>
   );

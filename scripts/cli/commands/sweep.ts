@@ -50,7 +50,8 @@ function cellJson(cell: CellView) {
 }
 
 function sweepJson(sweep: SweepDetails | CreatedSweep) {
-  return { id: sweep.id, run: sweep.run, status: sweep.status, counts: sweep.counts, ...("estimate" in sweep ? { estimate: sweep.estimate } : {}), cells: sweep.cells.map(cellJson) };
+  const head = { id: sweep.id, run: sweep.run, status: sweep.status, evaluators: sweep.evaluators, counts: sweep.counts };
+  return { ...head, ...("estimate" in sweep ? { estimate: sweep.estimate } : {}), cells: sweep.cells.map(cellJson), baselines: sweep.baselines };
 }
 
 function renderSweep(sweep: SweepDetails | CreatedSweep): string {
