@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { evaluateJobPayloadSchema } from "../eval/payload";
+import { LAB_SCALES, type LabScaleName } from "../lab/scales";
 
 /**
  * Every job kind, declared once: its payload schema (checked on enqueue and again by the worker on claim), the
  * slot it needs, and its retry budget. Handlers live in lib/jobs/handlers/ and register per kind; a kind without a
  * handler (evaluate, for now) can be stored and shown but no worker claims it.
  *
- * Still to come with their issues: "lab-train" (the reference run) and "report" (exports).
+ * Still to come with its issue: "report" (exports).
  */
 
 /** Artifact names are data-dir relative and come only from the server's own templates (`merges/<recipe hash>`). */
@@ -60,6 +61,20 @@ export const noopPayloadSchema = z.object({
   crash: z.boolean().optional(),
 });
 
+/**
+ * Trains the reference lab (lib/lab) under the data dir, registering its runs as checkpoints appear; resumes
+ * from the last complete checkpoints. `demoSweep`: on success, create the default demo sweep over its main run
+ * (once), so the follow-up survives a server restart. `tiny` is a test scale, honoured only with PMA_LAB_TEST_JOBS=1.
+ */
+export const labTrainPayloadSchema = z.object({
+  scale: z.enum(Object.keys(LAB_SCALES) as [LabScaleName, ...LabScaleName[]]),
+  dir: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){0,3}$/, "a data-dir relative path like lab/demo")
+    .refine((dir) => !dir.split("/").includes(".."), "no '..'"),
+  demoSweep: z.boolean().default(false),
+});
+
 /** One evaluator on one model (lib/eval/payload.ts); the worker runs only evaluators from its own config. */
 export const evaluatePayloadSchema = evaluateJobPayloadSchema;
 
@@ -71,6 +86,10 @@ export interface JobKindDefinition<S extends z.ZodType = z.ZodType> {
   slot: SlotClass;
   maxAttempts: number;
   description: string;
+  /** Needs the server's database and disk (registers runs directly): never claimed by remote (HTTP) workers. */
+  localOnly?: boolean;
+  /** Uses every core itself: claimed only when all the worker's CPU slots are idle, and holds them all. */
+  exclusive?: boolean;
 }
 
 export const jobKinds = {
@@ -78,6 +97,14 @@ export const jobKinds = {
   "sweep-pass": { payload: mergePassPayloadSchema, slot: "cpu", maxAttempts: 3, description: "fused pass: many recipes over one read of their checkpoints" },
   evaluate: { payload: evaluatePayloadSchema, slot: "gpu", maxAttempts: 3, description: "evaluate a model with a configured evaluator" },
   noop: { payload: noopPayloadSchema, slot: "cpu", maxAttempts: 3, description: "does nothing (queue tests and benchmarks)" },
+  "lab-train": {
+    payload: labTrainPayloadSchema,
+    slot: "cpu",
+    maxAttempts: 5,
+    description: "train the reference lab and register its runs",
+    localOnly: true,
+    exclusive: true,
+  },
 } as const satisfies Record<string, JobKindDefinition>;
 
 export type JobKind = keyof typeof jobKinds;
@@ -86,9 +113,15 @@ export type JobPayload<K extends JobKind> = z.output<(typeof jobKinds)[K]["paylo
 export type JobPayloadInput<K extends JobKind> = z.input<(typeof jobKinds)[K]["payload"]>;
 export type MergePassPayload = z.output<typeof mergePassPayloadSchema>;
 export type NoopPayload = z.output<typeof noopPayloadSchema>;
+export type LabTrainPayload = z.output<typeof labTrainPayloadSchema>;
 
 export const JOB_KINDS = Object.keys(jobKinds) as JobKind[];
 
 export function isJobKind(kind: string): kind is JobKind {
   return Object.hasOwn(jobKinds, kind);
+}
+
+/** Kinds that only a local worker (on the server's own database and disk) may run; the HTTP API never hands them out. */
+export function isLocalOnlyKind(kind: string): boolean {
+  return isJobKind(kind) && Boolean((jobKinds[kind] as JobKindDefinition).localOnly);
 }

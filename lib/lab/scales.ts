@@ -83,6 +83,25 @@ export const LAB_SCALES = {
     eval: { sequences: 128, seqLen: 64, batch: 32 },
     workers: 2,
   },
+  /**
+   * Tests only (the lab job driven by a real worker process): a 1-layer model of width 16 whose whole lab —
+   * six runs in child processes — trains in a few seconds. It proves the plumbing, not the science.
+   */
+  tiny: {
+    name: "tiny",
+    model: model(16, 1, 2, 16),
+    batch: 4,
+    seqLen: 16,
+    checkpointEvery: 5,
+    seed: 1234,
+    optimizer: ADAMW,
+    main: { steps: 80, warmup: 5, lr: 1e-2 },
+    branches: { forks: [40, 55], decaySteps: 20, minLrRatio: 0.01 },
+    unstable: { steps: 40, warmup: 40, lr: 1, optimizer: UNSTABLE_ADAMW, divergeAbove: 7, checkpointEvery: 5 },
+    restart: { steps: 10, warmup: 2, window: 3 },
+    eval: { sequences: 8, seqLen: 16, batch: 8 },
+    workers: 2,
+  },
 } satisfies Record<string, LabScale>;
 
 export type LabScaleName = keyof typeof LAB_SCALES;

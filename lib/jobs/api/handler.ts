@@ -1,6 +1,7 @@
 import type { Db } from "../../../db/client";
 import { PmaError, isPmaError } from "../../errors";
 import { statusForCode } from "../../http/responses";
+import { isLocalOnlyKind } from "../kinds";
 import type { JobService } from "../service";
 import { verifyWorkerToken } from "../tokens";
 import { isWorkerAction, workerApiSchemas, type WorkerAction, type WorkerApiRequest } from "./schemas";
@@ -82,7 +83,8 @@ function dispatch<A extends WorkerAction>(action: A, body: WorkerApiRequest<A>, 
     case "claim": {
       const request = body as WorkerApiRequest<"claim">;
       ownWorker(request.workerId);
-      return service.claim(request);
+      // Local-only kinds (the lab) write to this server's database and disk directly: never handed to a remote worker.
+      return service.claim({ ...request, kinds: request.kinds.filter((kind) => !isLocalOnlyKind(kind)) });
     }
     default: {
       const request = body as WorkerApiRequest<"heartbeat">;

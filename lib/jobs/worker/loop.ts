@@ -1,6 +1,6 @@
 import { describeError } from "../../errors";
 import { jobHandlers } from "../handlers";
-import { jobKinds, type JobKind } from "../kinds";
+import { isLocalOnlyKind, jobKinds, type JobKind, type JobKindDefinition } from "../kinds";
 import { clampLease, type ClaimedJob } from "../queue";
 import type { WorkerSession } from "../service";
 import { runAttempt, type AttemptEnvironment, type AttemptOutcome } from "./attempt";
@@ -53,9 +53,19 @@ interface Slot {
   busy: boolean;
 }
 
-/** Slots and the kinds each may claim: CPU kinds on CPU slots; GPU kinds on GPU slots, or CPU slots with no GPU. */
-export function planSlots(cpuSlots: number, gpus: number[], handlers: Partial<Record<JobKind, unknown>>): Slot[] {
-  const runnable = (Object.keys(handlers) as JobKind[]).filter((kind) => handlers[kind]);
+const definition = (kind: JobKind): JobKindDefinition => jobKinds[kind];
+
+/** Kinds that use every core of the worker (the lab): claimed only with all CPU slots idle. */
+export function isExclusiveKind(kind: JobKind): boolean {
+  return Boolean(definition(kind).exclusive);
+}
+
+/**
+ * Slots and the kinds each may claim: CPU kinds on CPU slots; GPU kinds on GPU slots, or CPU slots with no GPU.
+ * A remote worker never claims local-only kinds (they write to the server's database directly).
+ */
+export function planSlots(cpuSlots: number, gpus: number[], handlers: Partial<Record<JobKind, unknown>>, mode: "local" | "remote" = "local"): Slot[] {
+  const runnable = (Object.keys(handlers) as JobKind[]).filter((kind) => handlers[kind] && (mode === "local" || !isLocalOnlyKind(kind)));
   const cpuKinds = runnable.filter((kind) => jobKinds[kind].slot === "cpu" || gpus.length === 0);
   const gpuKinds = runnable.filter((kind) => jobKinds[kind].slot === "gpu");
   const slots: Slot[] = [];
@@ -94,8 +104,8 @@ async function run(options: WorkerOptions, stopping: AbortSignal, stopNow: Abort
   const handlers = options.handlers ?? jobHandlers;
   const leaseMs = clampLease(options.leaseMs);
   const gpuIndices = options.host.gpus.map((gpu) => gpu.index);
-  const slots = planSlots(options.cpuSlots, gpuIndices, handlers);
   const { transport } = options;
+  const slots = planSlots(options.cpuSlots, gpuIndices, handlers, transport.mode);
   const session: WorkerSession = await transport.register({
     name: options.name,
     host: options.host.host,
@@ -132,9 +142,13 @@ async function run(options: WorkerOptions, stopping: AbortSignal, stopNow: Abort
   });
 
   const running = new Set<Promise<void>>();
+  /** Exclusive jobs running: while one runs, no slot claims anything. */
+  let exclusiveRunning = 0;
   const startAttempt = (slot: Slot, job: ClaimedJob): void => {
     slot.busy = true;
     stats.claimed += 1;
+    const exclusive = isExclusiveKind(job.kind);
+    if (exclusive) exclusiveRunning += 1;
     const handler = handlers[job.kind] as JobHandler | undefined;
     const attempt: Promise<void> = Promise.resolve()
       .then(async () => {
@@ -146,6 +160,7 @@ async function run(options: WorkerOptions, stopping: AbortSignal, stopNow: Abort
         options.say(`job #${job.id}: ${describeError(error)}`);
       })
       .finally(() => {
+        if (exclusive) exclusiveRunning -= 1;
         slot.busy = false;
         running.delete(attempt);
         wakeUp();
@@ -161,8 +176,11 @@ async function run(options: WorkerOptions, stopping: AbortSignal, stopNow: Abort
     let nextRunAfter: number | null = null;
     try {
       for (const slot of slots.filter((candidate) => !candidate.busy)) {
-        if (stopping.aborted) break;
-        const answer = await transport.claim({ workerId: session.workerId, kinds: slot.kinds, leaseMs });
+        if (stopping.aborted || exclusiveRunning > 0) break;
+        // An exclusive kind needs the whole worker: only a claim made while every slot is idle may take one.
+        const kinds = running.size > 0 ? slot.kinds.filter((kind) => !isExclusiveKind(kind as JobKind)) : slot.kinds;
+        if (kinds.length === 0) continue;
+        const answer = await transport.claim({ workerId: session.workerId, kinds, leaseMs });
         pending = Math.max(pending, answer.pending);
         nextRunAfter = answer.nextRunAfter;
         if (!answer.job) break;

@@ -1,7 +1,9 @@
 import path from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
+import { getDb } from "../../../db";
 import { getConfig } from "../../../lib/env";
+import { enqueueJob } from "../../../lib/jobs/queue";
 import { PmaError } from "../../../lib/errors";
 import { table } from "../../../lib/format";
 import { runScienceCheck, type ScienceReport } from "../../../lib/lab/check";
@@ -13,6 +15,7 @@ interface LabOptions {
   scale?: string;
   dir?: string;
   workers?: string;
+  enqueue?: boolean;
   json?: boolean;
 }
 
@@ -24,10 +27,16 @@ export function registerLabCommands(program: Command): void {
     .option("--scale <scale>", "ci (≤ 3 min) or demo (≤ 10 min)", "ci")
     .option("--dir <dir>", "lab directory (default <data dir>/lab/<scale>)")
     .option("--workers <n>", "runs trained at once (default 2)")
+    .option("--enqueue", "put a lab-train job on the queue for the local worker (the UI shows it live) instead of training here")
     .option("--json", "print one JSON document")
     .action(
       action(async (options: LabOptions) => {
         const { scale, dir } = resolveLab(options);
+        if (options.enqueue) {
+          const job = enqueueLab(scale, dir);
+          emit(options, { jobId: job.id, scale, dir }, () => `queued the ${scale} lab as job #${job.id} (${dir}); a local worker (pma-lab serve or pma-lab worker) trains it`);
+          return;
+        }
         const workers = options.workers === undefined ? undefined : Number(options.workers);
         if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1)) throw new PmaError("invalid_arguments", "--workers: expected a positive integer");
         const bar = progressBar(options);
@@ -65,6 +74,13 @@ export function registerLabCommands(program: Command): void {
         if (!report.passed) process.exitCode = 1;
       }),
     );
+}
+
+/** The job's payload names a directory under the data dir: the worker resolves it against its own (the server's). */
+function enqueueLab(scale: keyof typeof LAB_SCALES, dir: string) {
+  const relative = path.relative(getConfig().dataDir, dir).split(path.sep).join("/");
+  if (relative.startsWith("..") || path.isAbsolute(relative)) throw new PmaError("invalid_arguments", `--enqueue: the lab directory must be under the data dir (${getConfig().dataDir})`);
+  return enqueueJob(getDb(), { kind: "lab-train", payload: { scale, dir: relative } });
 }
 
 function resolveLab(options: LabOptions): { scale: keyof typeof LAB_SCALES; dir: string } {

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { getDb } from "../../../db";
 import { getConfig } from "../../../lib/env";
+import { startDemo } from "../../../lib/lab/demo";
 import { action } from "../output";
 
 const SOURCE_DIRS = ["app", "lib", "db", "next.config.js", "package.json", "postcss.config.mjs"];
@@ -30,6 +31,7 @@ function ensureBuild(root: string, force: boolean): void {
   const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     cwd: root,
     stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (result.status !== 0) throw new Error("next build failed; see the output above");
 }
@@ -43,15 +45,16 @@ export function registerServeCommand(program: Command): void {
     .option("--host <host>", "address to bind (default: loopback only)", "127.0.0.1")
     .option("--rebuild", "rebuild the web app even if a build exists")
     .option("--no-worker", "do not start a local worker beside the server")
+    .option("--no-demo", "do not train the demo lab on a fresh data dir (also PMA_LAB_DEMO=0)")
     .action(
-      action(async (options: { port: string; host: string; rebuild?: boolean; worker: boolean }) => {
+      action(async (options: { port: string; host: string; rebuild?: boolean; worker: boolean; demo: boolean }) => {
         const root = process.cwd();
         const config = getConfig();
         getDb(); // creates the data dir and applies migrations before the server opens it
         ensureBuild(root, Boolean(options.rebuild));
         process.stderr.write(`pma-lab: data dir ${config.dataDir}; checkpoint roots ${config.roots.join(", ")}\n`);
         process.stderr.write(`pma-lab: open http://${options.host === "0.0.0.0" ? "localhost" : options.host}:${options.port}\n`);
-        const env = { ...process.env, PMA_LAB_DATA_DIR: config.dataDir };
+        const env = { ...process.env, PMA_LAB_DATA_DIR: config.dataDir, NEXT_TELEMETRY_DISABLED: "1" };
         const server = spawn(
           process.execPath,
           [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", options.host, "-p", options.port],
@@ -61,6 +64,15 @@ export function registerServeCommand(program: Command): void {
         if (options.worker) {
           // One local worker beside the server: merges on this machine's cores, evaluations on its GPUs (if any).
           children.push(spawn(process.execPath, [path.join(root, "scripts", "pma-lab.mjs"), "worker"], { cwd: root, stdio: "inherit", env }));
+        }
+        if (options.worker && options.demo && process.env.PMA_LAB_DEMO !== "0") {
+          // The lab trains in the worker, never in the server: the web UI answers at once and shows the runs appear.
+          const demo = startDemo(getDb());
+          process.stderr.write(
+            demo.action === "enqueued"
+              ? `pma-lab: training the demo lab (job #${demo.jobId}, about 10 minutes), then a default sweep; skip with --no-demo or PMA_LAB_DEMO=0\n`
+              : `pma-lab: demo: ${demo.reason}\n`,
+          );
         }
         const stop = (): void => {
           for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseNvidiaSmi } from "../../../lib/jobs/worker/host";
-import { planSlots } from "../../../lib/jobs/worker/loop";
+import { isLocalOnlyKind } from "../../../lib/jobs/kinds";
+import { isExclusiveKind, planSlots } from "../../../lib/jobs/worker/loop";
 import { mapPath, parsePathMap, resolveOutputPath } from "../../../lib/jobs/worker/paths";
 
 describe("worker pieces", () => {
@@ -38,5 +39,14 @@ describe("worker pieces", () => {
     ]);
     expect(planSlots(1, [], handlers)[0].kinds).toEqual(["merge", "noop", "evaluate"]);
     expect(planSlots(1, [0], { merge: 1 }).map((slot) => slot.label)).toEqual(["cpu0"]);
+  });
+
+  it("keeps local-only kinds (the lab) off remote workers; the lab is exclusive, merges are not", () => {
+    const handlers = { merge: 1, "lab-train": 1 };
+    expect(planSlots(1, [], handlers, "local")[0].kinds).toEqual(["merge", "lab-train"]);
+    expect(planSlots(1, [], handlers, "remote")[0].kinds).toEqual(["merge"]);
+    expect(planSlots(1, [], { "lab-train": 1 }, "remote")).toEqual([]);
+    expect([isLocalOnlyKind("lab-train"), isLocalOnlyKind("merge"), isLocalOnlyKind("nonsense")]).toEqual([true, false, false]);
+    expect([isExclusiveKind("lab-train"), isExclusiveKind("merge")]).toEqual([true, false]);
   });
 });
