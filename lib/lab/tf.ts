@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
@@ -30,7 +30,8 @@ async function start(backend: LabBackend): Promise<LabBackend> {
   await registerGradients();
   if (backend === "wasm" && !wasmPathsSet) {
     const require = createRequire(import.meta.url);
-    const dir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"));
+    // Resolve the package, not the .wasm file: a bundler (the web build) would try to compile the binary itself.
+    const dir = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
     setWasmPaths(`${dir}/`);
     wasmPathsSet = true;
   }
