@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { PmaError } from "../../lib/errors";
 import { sweepCells } from "./cells";
 import { fileBytes, type PhaseArgs, type PhaseResult } from "./phases";
+import { measureCapacity } from "./capacity";
 import { ensureCheckpoints } from "./synthetic";
 
 /**
@@ -31,6 +32,8 @@ export interface BenchOptions {
 
 export interface PhaseReport extends PhaseResult {
   maxRssBytes: number;
+  /** Seconds of every run, in order (the report's `seconds` is the fastest). */
+  runs?: number[];
 }
 
 export interface BenchReport {
@@ -39,6 +42,8 @@ export interface BenchReport {
   sizeMiB: number;
   checkpointBytes: number;
   threads: number;
+  /** Per round: cores the machine gave a busy loop on `threads` threads just before (see capacity.ts). */
+  coresAvailable: number[];
   repeat: number;
   dir: string;
   outputs: string;
@@ -72,12 +77,13 @@ export async function runMergeBench(o: BenchOptions): Promise<BenchReport> {
   const repeat = Math.max(1, Math.floor(o.repeat ?? 1));
   // Keeps the fastest run of a phase; peak RSS is the largest seen.
   const best = new Map<string, PhaseReport>();
+  const capacity: number[] = [];
   const run = async (key: string, label: string, args: Omit<PhaseArgs, "inputs" | "outDir" | "threads">, outDir = chosen.dir): Promise<PhaseReport> => {
     o.onPhase?.(label);
     const r = await once(args, outDir);
     const prev = best.get(key);
     const kept = !prev || r.seconds < prev.seconds ? r : prev;
-    best.set(key, { ...kept, maxRssBytes: Math.max(r.maxRssBytes, prev?.maxRssBytes ?? 0) });
+    best.set(key, { ...kept, maxRssBytes: Math.max(r.maxRssBytes, prev?.maxRssBytes ?? 0), runs: [...(prev?.runs ?? []), r.seconds] });
     return r;
   };
   try {
@@ -85,6 +91,8 @@ export async function runMergeBench(o: BenchOptions): Promise<BenchReport> {
     // Rounds run every phase in turn, so on a shared machine a busy spell slows all phases, not one.
     for (let i = 0; i < repeat; i++) {
       const round = repeat > 1 ? ` [round ${i + 1}/${repeat}]` : "";
+      o.onPhase?.(`measuring available cores${round}`);
+      capacity.push(await measureCapacity(o.threads));
       await run("floor", `(a) read floor${round}`, { phase: "floor" });
       await run("merge", `(b) ${o.checkpoints}-way SMA merge${round}`, { phase: "merge" });
       const sweepRun = await run("sweep", `(c) fused ${cells}-cell sweep${round}`, { phase: "sweep" });
@@ -106,6 +114,7 @@ export async function runMergeBench(o: BenchOptions): Promise<BenchReport> {
       sizeMiB: o.sizeMiB,
       checkpointBytes,
       threads: o.threads,
+      coresAvailable: capacity,
       repeat,
       dir: o.dir,
       outputs: `${chosen.dir} (${chosen.note})`,

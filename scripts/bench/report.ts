@@ -14,8 +14,11 @@ export function renderBenchReport(r: BenchReport): string {
     vs,
   ];
   const mark = (ok: boolean) => (ok ? "✓" : "✗");
+  const runs = (x: PhaseReport) => (x.runs && x.runs.length > 1 ? `  (runs: ${x.runs.map((t) => t.toFixed(2)).join(", ")} s)` : "");
+  const floorRuns = [...(p.floor.runs ?? []), ...(p.floorAfter.runs ?? [])];
   return [
     `merge benchmark: ${r.checkpoints} × ${formatBytes(r.checkpointBytes)} bf16 checkpoints (Llama layout), ${r.threads} thread(s), in ${r.dir}`,
+    `cores available (busy loop on ${r.threads} threads, per round): ${r.coresAvailable.map((c) => c.toFixed(2)).join(", ")}`,
     `reads: ${r.cache}`,
     ...(r.repeat > 1 ? [`times: fastest of ${r.repeat} interleaved rounds per phase; peak RSS: largest of them`] : []),
     `outputs: ${r.outputs}`,
@@ -31,9 +34,10 @@ export function renderBenchReport(r: BenchReport): string {
       ],
     ),
     "",
-    `${mark(r.targets.mergeWithin2xFloor)} (b) ≤ 2 × (a): ${r.ratios.mergeOverFloor.toFixed(2)}`,
+    `${mark(r.targets.mergeWithin2xFloor)} (b) ≤ 2 × (a): ${r.ratios.mergeOverFloor.toFixed(2)}${runs(p.merge)}`,
+    ...(floorRuns.length > 2 ? [`  (a) runs: ${floorRuns.map((t) => t.toFixed(2)).join(", ")} s`] : []),
     `${mark(r.targets.mergeRssUnder512MiB)} (b) peak RSS ≤ 512 MiB: ${formatBytes(p.merge.maxRssBytes)}`,
-    `${mark(r.targets.sweepUnderHalfSequential)} (c) ≤ 0.5 × (d): ${r.ratios.sweepOverSequential.toFixed(2)}`,
+    `${mark(r.targets.sweepUnderHalfSequential)} (c) ≤ 0.5 × (d): ${r.ratios.sweepOverSequential.toFixed(2)}${runs(p.sweep)}${runs(p.sequential).replace("runs", "(d) runs")}`,
     `${mark(r.targets.sweepReadsOnce)} (c) reads each input byte once: ${r.ratios.sweepReadsPerInputByte.toFixed(3)} × the input bytes`,
   ].join("\n");
 }

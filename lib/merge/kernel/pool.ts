@@ -5,10 +5,9 @@ import { TILE_ELEMENTS } from "./dtypes";
 import { createKernelMemory, instantiateKernel, loadKernelModule } from "./wasm";
 
 /**
- * Worker threads running the kernel on one shared memory. `run` splits a chunk's elements into one
+ * Worker threads running the kernel on one shared memory. `readAndRun` splits a chunk's elements into one
  * tile-aligned range per thread; each element's arithmetic does not depend on the split, so any thread count
- * gives the same bits. Pools are reused across merges (acquirePool / releasePool): a cell-by-cell sweep then
- * pays for threads and memory once, and its memory stays one pool's, not one per merge.
+ * gives the same bits. Merges get pools through pool-cache.ts, which reuses them.
  */
 interface Pending {
   resolve: (reply: { bytesRead?: number; digest?: string }) => void;
@@ -48,8 +47,6 @@ export interface PoolOptions {
 
 /** Scratch is sized for at least this many inputs, so most pools fit most merges. */
 const MIN_SCRATCH_INPUTS = 32;
-/** An idle pool keeps its threads and memory this long for the next merge. */
-const IDLE_MS = 30_000;
 
 export class KernelPool {
   private nextId = 0;
@@ -88,7 +85,8 @@ export class KernelPool {
     const memory = createKernelMemory(heapStart + options.memoryBytes);
     const workers = Array.from(
       { length: threads },
-      (_, i) => new Worker(new URL("./worker.mjs", import.meta.url), { workerData: { wasmModule, memory, scratch: 1024 + i * scratchBytes } }),
+      // Plain JavaScript: no need for the host's loader flags (e.g. tsx), which cost ~80 ms per thread to start.
+      (_, i) => new Worker(new URL("./worker.mjs", import.meta.url), { execArgv: [], workerData: { wasmModule, memory, scratch: 1024 + i * scratchBytes } }),
     );
     try {
       await Promise.all(workers.map((w) => waitReady(w)));
@@ -111,11 +109,6 @@ export class KernelPool {
   ensureMemory(bytes: number): void {
     const needed = Math.ceil((this.heapStart + bytes) / 65536) - this.memory.buffer.byteLength / 65536;
     if (needed > 0) this.memory.grow(needed);
-  }
-
-  /** Runs the descriptor at `desc` over elements [0, count) of inputs already in memory. */
-  async run(desc: number, count: number): Promise<void> {
-    await Promise.all(this.split(count).map(({ worker, begin, end }) => this.post(worker, { desc, begin, end })));
   }
 
   /** A hasher living on one thread (spread round-robin), for data in kernel memory or small byte arrays. */
@@ -187,40 +180,6 @@ export class KernelPool {
       pending.clear();
     }
   }
-}
-
-let idle: { pool: KernelPool; timer: NodeJS.Timeout } | null = null;
-
-/** A started pool with at least `options.memoryBytes` of memory: the idle one if it fits, else a new one. */
-export async function acquirePool(options: PoolOptions): Promise<KernelPool> {
-  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-  const cached = idle;
-  idle = null;
-  if (cached) {
-    clearTimeout(cached.timer);
-    if (cached.pool.threads === threads && cached.pool.maxInputs >= options.maxInputs) {
-      cached.pool.ensureMemory(options.memoryBytes);
-      cached.pool.setActive(true);
-      return cached.pool;
-    }
-    await cached.pool.close();
-  }
-  return KernelPool.start({ ...options, threads });
-}
-
-/** Returns a pool after a merge; it is kept for the next one for a while, then its threads end. */
-export async function releasePool(pool: KernelPool): Promise<void> {
-  if (pool.failed || idle) {
-    await pool.close();
-    return;
-  }
-  pool.setActive(false);
-  const timer = setTimeout(() => {
-    if (idle?.pool === pool) idle = null;
-    void pool.close();
-  }, IDLE_MS);
-  timer.unref();
-  idle = { pool, timer };
 }
 
 function waitReady(worker: Worker): Promise<void> {

@@ -1,9 +1,9 @@
 // Worker thread entry for the merge kernel. Plain JavaScript so node, tsx, vitest and Next all run it as is.
 // It instantiates the kernel on the shared memory it is given and runs the jobs it is sent; the host owns the
-// memory layout and the order of work. With `reads`, the thread reads its own slice of every input (positional
-// reads into its staging buffers) just before merging it, so the bytes are still in this core's cache. It also
-// keeps sha256 states for output files (`hash` jobs), so hashing runs on every core instead of the host thread;
-// jobs run in the order sent, so each file's bytes are hashed in order.
+// memory layout and the order of work. The thread reads its own share of every input a slice at a time
+// (positional reads into its staging buffers) just before merging it, so the bytes are still in this core's
+// cache. It also keeps sha256 states for output files (`hash` jobs), so hashing runs on every core instead of
+// the host thread; jobs run in the order sent, so each file's bytes are hashed in order.
 import { createHash } from "node:crypto";
 import { readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
@@ -23,10 +23,6 @@ function readFully(fd, at, length, position) {
 }
 
 function runJob(job) {
-  if (!job.reads) {
-    run(job.desc, job.begin, job.end, scratch, job.desc + 16, 0);
-    return 0;
-  }
   if (bytes.byteLength !== memory.buffer.byteLength) bytes = new Uint8Array(memory.buffer);
   const { fds, positions, size } = job.reads;
   const { table, ptrs, slice } = job.staging;

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../helpers/cli";
-import { makeTempDir } from "../../helpers/checkpoint-fixtures";
-import { makeInputs } from "./execute-fixtures";
+import { makeInputs, removeTempDirs, tempRoot } from "./execute-fixtures";
 
 describe("pma-lab merge / bench merge", () => {
+  afterAll(removeTempDirs);
+
   it("merges with a scheme and prints the result as JSON", async () => {
     const { root, dirs } = await makeInputs(3);
     const env = { PMA_LAB_DATA_DIR: join(root, "data") };
@@ -28,7 +29,7 @@ describe("pma-lab merge / bench merge", () => {
   });
 
   it("runs the benchmark end to end on tiny checkpoints", () => {
-    const dir = makeTempDir("pma-bench-");
+    const dir = tempRoot("pma-bench-");
     const r = runCli(["bench", "merge", "--checkpoints", "2", "--size-mib", "2", "--dir", dir, "--out-dir", join(dir, "out"), "--json"], {}, 120_000);
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout.trim().split("\n").pop()!);

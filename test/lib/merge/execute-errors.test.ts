@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { executeMerge, validateInputs } from "../../../lib/merge/execute";
 import { openOutputFile } from "../../../lib/merge/execute/output-file";
 import type { OutputWriter } from "../../../lib/merge/execute";
 import { openCheckpoint } from "../../../lib/safetensors/checkpoint";
 import { isPmaError, type PmaError } from "../../../lib/errors";
-import { makeTempDir, writeCheckpoint } from "../../helpers/checkpoint-fixtures";
-import { makeInputs, mixedSpecs } from "./execute-fixtures";
+import { writeCheckpoint } from "../../helpers/checkpoint-fixtures";
+import { makeInputs, mixedSpecs, removeTempDirs, tempRoot } from "./execute-fixtures";
 
 async function failure(run: Promise<unknown>): Promise<PmaError> {
   const error = await run.then(
@@ -21,8 +21,10 @@ async function failure(run: Promise<unknown>): Promise<PmaError> {
 const visible = (root: string) => readdirSync(root).sort();
 
 describe("executeMerge refuses bad input and leaves nothing half-written", () => {
+  afterAll(removeTempDirs);
+
   it("diffs mismatched inputs per tensor before creating any output", async () => {
-    const root = makeTempDir("pma-exec-");
+    const root = tempRoot();
     const specs = mixedSpecs();
     const a = await writeCheckpoint(join(root, "a"), { tensors: specs });
     const b = await writeCheckpoint(join(root, "b"), {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TensorSpec } from "../../../lib/safetensors/writer";
 import { openCheckpoint } from "../../../lib/safetensors/checkpoint";
@@ -30,8 +30,21 @@ export function fillFor(seed: number, intSeed = 0) {
   };
 }
 
+const roots: string[] = [];
+
+/** A fresh temporary directory, removed by removeTempDirs (call it in afterAll). */
+export function tempRoot(prefix = "pma-exec-"): string {
+  const root = makeTempDir(prefix);
+  roots.push(root);
+  return root;
+}
+
+export function removeTempDirs(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
 export async function makeInputs(count: number, opts: { shards?: number[]; intSeeds?: number[] } = {}): Promise<{ root: string; dirs: string[] }> {
-  const root = makeTempDir("pma-exec-");
+  const root = tempRoot();
   const dirs: string[] = [];
   for (let i = 0; i < count; i++) {
     dirs.push(

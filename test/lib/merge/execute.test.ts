@@ -1,18 +1,20 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { executeMerge, MANIFEST_FILE } from "../../../lib/merge/execute";
 import type { ConsumerTensor } from "../../../lib/merge/execute";
 import { mergeReference } from "../../../lib/merge/kernel/reference";
 import type { KernelDtype } from "../../../lib/merge/kernel/dtypes";
 import { openCheckpoint } from "../../../lib/safetensors/checkpoint";
-import { makeInputs, readTensors } from "./execute-fixtures";
+import { makeInputs, readTensors, removeTempDirs } from "./execute-fixtures";
 
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const SMALL_CHUNKS = 262_144; // the 300,001-element tensor spans two chunks, each split over the threads
 
 describe("executeMerge", () => {
+  afterAll(removeTempDirs);
+
   it("writes the float64 merge of every float tensor, copies the identical integer tensor, and is bit-identical for 1, 2 and 3 threads", async () => {
     const { root, dirs } = await makeInputs(3);
     const weights = [0.2, 0.3, 0.5];
