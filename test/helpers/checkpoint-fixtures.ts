@@ -6,6 +6,7 @@ import { DTYPE_SIZES, type Dtype, isMergeableDtype } from "../../lib/safetensors
 import { encodeFloats } from "../../lib/safetensors/float-codec";
 import { formatShardIndex } from "../../lib/safetensors/shard-index";
 import { SafetensorsWriter, type TensorSpec } from "../../lib/safetensors/writer";
+import { hashName, mulberry32 } from "../../lib/random";
 
 /**
  * Tiny real checkpoints for everyone's tests: real safetensors files in HF layout, with deterministic
@@ -117,7 +118,7 @@ export function tensorValues(name: string, numel: number, seed = 1, fill?: (name
     for (let i = 0; i < numel; i++) out[i] = fill(name, i);
     return out;
   }
-  const next = mulberry32(hashString(name) ^ Math.imul(seed, 0x9e3779b1));
+  const next = mulberry32(hashName(name) ^ Math.imul(seed, 0x9e3779b1));
   for (let i = 0; i < numel; i++) out[i] = (next() * 2 - 1) * 0.05;
   return out;
 }
@@ -128,7 +129,7 @@ export function tensorBytes(spec: TensorSpec, seed = 1, fill?: (name: string, in
   // Integer / FP8 tensors: raw pseudo-random bytes (or the fill value's low byte), BOOL as 0/1.
   const size = DTYPE_SIZES[spec.dtype];
   const bytes = new Uint8Array(numel * size);
-  const next = mulberry32(hashString(spec.name) ^ seed);
+  const next = mulberry32(hashName(spec.name) ^ seed);
   for (let i = 0; i < bytes.length; i++) {
     const shift = 8 * (i % size);
     const x = fill ? Math.trunc(fill(spec.name, Math.floor(i / size))) : 0;
@@ -138,22 +139,8 @@ export function tensorBytes(spec: TensorSpec, seed = 1, fill?: (name: string, in
   return bytes;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 function llamaConfig(specs: TensorSpec[]): Record<string, unknown> {
   const find = (suffix: string) => specs.find((s) => s.name.endsWith(suffix));
