@@ -6,6 +6,7 @@ export type { GridText } from "./text-grid";
 export type { CreatedSweep } from "./create";
 export type { EnqueueDeps, SweepEstimate } from "./enqueue";
 export { cancelSweepCells, retrySweepCells, setCellsKeep } from "./manage";
+export { keepBestCells, pickBestCells } from "./keep-best";
 export { sweepRequestSchema } from "./request";
 export type { ParsedSweepRequest, SweepRequest } from "./request";
 export { DEFAULT_CHUNK_SIZE } from "./schedule";

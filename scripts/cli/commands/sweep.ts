@@ -15,6 +15,7 @@ import {
   parseIntegerList,
   previewSweep,
   retrySweepCells,
+  keepBestCells,
   setCellsKeep,
   type CellView,
   type CreatedSweep,
@@ -170,8 +171,21 @@ export function registerSweepCommands(program: Command): void {
       emit(options, result, () => `re-queued ${result.retried} cell(s) in ${result.estimate.jobs.length} new job(s)`);
     }),
   );
-  cellsOption(sweep.command("keep").description("Keep (or with --no-keep, release) cells' merged models").option("--no-keep", "let gc delete them")).action(
-    action((id: string, options: { cells?: string; keep: boolean; json?: boolean }) => {
+  cellsOption(
+    sweep
+      .command("keep")
+      .description("Keep (or with --no-keep, release) cells' merged models; --best K --metric NAME keeps only the best K")
+      .option("--no-keep", "let gc delete them")
+      .option("--best <k>", "keep the best K merged models by --metric and release the rest")
+      .option("--metric <name>", "the metric that ranks cells for --best (its direction is respected)"),
+  ).action(
+    action((id: string, options: { cells?: string; keep: boolean; best?: string; metric?: string; json?: boolean }) => {
+      if (options.best !== undefined) {
+        if (!options.metric) throw new PmaError("invalid_arguments", "--best needs --metric NAME to rank the cells by");
+        const result = keepBestCells(getDb(), parseId(id, "sweep id"), getConfig().dataDir, options.metric, Number(options.best));
+        emit(options, result, () => `keeping the best ${result.best} by ${result.metric}: cells ${result.kept.join(", ") || "none"}; released ${result.released}${result.unscored ? `; ${result.unscored} not scored yet` : ""}`);
+        return;
+      }
       const changed = setCellsKeep(getDb(), parseId(id, "sweep id"), cellIds(options.cells), options.keep);
       emit(options, { changed, keep: options.keep }, () => `${options.keep ? "keeping" : "released"} ${changed} cell(s)`);
     }),

@@ -128,5 +128,11 @@ describe("sweeps with evaluators, end to end", () => {
     expect(loss).toMatchObject({ stderr: null, higherIsBetter: false });
     expect(loss.deltaVsCheckpoint).toBeCloseTo(loss.value - own.value, 12);
     expect(loss.deltaVsAnnealed).toBeNull();
+    // "Keep the best k" by that metric marks the scored cell's model as kept.
+    const kept = runCli(["sweep", "keep", String(created.id), "--best", "1", "--metric", "heldout/loss", "--json"], { PMA_LAB_DATA_DIR: dataDir, PMA_LAB_EVALUATORS: "" });
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(kept.json().kept).toEqual([sweep.cells[0].id]);
+    const after = runCli(["sweep", "show", String(created.id), "--json"], { PMA_LAB_DATA_DIR: dataDir, PMA_LAB_EVALUATORS: "" }).json();
+    expect(after.cells[0].keep).toBe(true);
   }, 60_000);
 });
