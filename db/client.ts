@@ -30,8 +30,9 @@ export function openDatabase(databasePath: string): Db {
   if (databasePath !== ":memory:") fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   const sqlite = new Database(databasePath);
   sqlite.pragma("journal_mode = WAL");
-  // Writers wait for each other instead of failing with SQLITE_BUSY.
-  sqlite.pragma("busy_timeout = 10000");
+  // Writers wait for each other instead of failing with SQLITE_BUSY. 30 s: on a loaded 2-core machine a
+  // writer holding the lock can be descheduled mid-fsync for seconds, and a claim should wait, not fail.
+  sqlite.pragma("busy_timeout = 30000");
   // FULL: job state must survive power loss; NORMAL can lose the last commits in WAL mode.
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");

@@ -31,7 +31,7 @@ describe("database", () => {
     expect(db.$client.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(db.$client.pragma("synchronous", { simple: true })).toBe(2);
-    expect(db.$client.pragma("busy_timeout", { simple: true })).toBe(10000);
+    expect(db.$client.pragma("busy_timeout", { simple: true })).toBe(30000);
     db.$client.close();
   });
 
