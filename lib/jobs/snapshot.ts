@@ -43,6 +43,16 @@ export function summarizeJob(job: Job): string {
     return `${payload.outputs?.length ?? 0} output(s) from ${payload.inputs?.length ?? 0} checkpoint(s)${payload.sweepId ? ` · sweep #${payload.sweepId}` : ""}`;
   }
   if (job.kind === "noop") return `sleep ${payload.sleepMs ?? 0} ms`;
+  if (job.kind === "evaluate") {
+    const evaluation = job.payload as { evaluator?: string; target?: { kind: string; path?: string; recipeHash?: string } };
+    const target = evaluation.target;
+    const what = target?.kind === "merge" ? `merge ${target.recipeHash?.slice(0, 10) ?? "?"}` : `checkpoint ${target?.path?.split("/").slice(-2).join("/") ?? "?"}`;
+    return `${evaluation.evaluator ?? "?"} on ${what}`;
+  }
+  if (job.kind === "lab-train") {
+    const lab = job.payload as { scale?: string; demoSweep?: boolean };
+    return `${lab.scale ?? "?"}-scale lab${lab.demoSweep ? ", then the demo sweep" : ""}`;
+  }
   return "";
 }
 
