@@ -115,3 +115,18 @@ export const tableClass = {
   tdNum: `${td} text-right whitespace-nowrap num`,
   tdWrap: `${td} text-left break-words`,
 };
+
+/** A table's header row of plain text labels in the shared look. */
+export function TableHead({ labels }: { labels: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {labels.map((label) => (
+          <th key={label} className={tableClass.th}>
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -1,7 +1,7 @@
 import { formatBytes } from "../../lib/format";
 import { formatTokens } from "../../lib/merge/plan/tokens";
 import type { CellView } from "../../lib/sweeps/show";
-import { Badge, tableClass, type Tone } from "../components/ui";
+import { Badge, TableHead, tableClass, type Tone } from "../components/ui";
 import { ProgressBar } from "../jobs/job-tables";
 import { progressFraction } from "../jobs/format";
 
@@ -12,15 +12,7 @@ export function CellsTable({ cells }: { cells: CellView[] }) {
   return (
     <div className="overflow-x-auto">
       <table className={tableClass.table}>
-        <thead>
-          <tr>
-            {["Scheme", "N", "V", "T", "Status", "Output / reason"].map((label) => (
-              <th key={label} className={tableClass.th}>
-                {label}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead labels={["Scheme", "N", "V", "T", "Status", "Output / reason"]} />
         <tbody>
           {cells.map((cell) => (
             <tr key={cell.id}>

@@ -5,7 +5,7 @@ import { getDb } from "../../db";
 import { listRuns } from "../../db/queries";
 import { listSweepSummaries } from "../../lib/sweeps";
 import { NoRuns } from "../components/no-runs";
-import { Badge, Card, PageHeader, tableClass } from "../components/ui";
+import { Badge, Card, PageHeader, TableHead, tableClass } from "../components/ui";
 import { LaunchForm } from "./launch-form";
 
 export const metadata: Metadata = { title: "Sweeps" };
@@ -23,15 +23,7 @@ export default async function SweepsPage() {
         {sweeps.length > 0 ? (
           <Card title="All sweeps" padded={false}>
             <table className={tableClass.table}>
-              <thead>
-                <tr>
-                  {["Sweep", "Run", "Status", "Cells", "Done", "Running", "Queued", "Failed"].map((label) => (
-                    <th key={label} className={tableClass.th}>
-                      {label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead labels={["Sweep", "Run", "Status", "Cells", "Done", "Running", "Queued", "Failed"]} />
               <tbody>
                 {sweeps.map((sweep) => (
                   <tr key={sweep.id}>

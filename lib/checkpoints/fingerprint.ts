@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
+import path from "node:path";
 import type { OpenedCheckpoint } from "../safetensors/checkpoint";
 
 /**
@@ -10,14 +11,10 @@ export async function fingerprintCheckpoint(checkpoint: OpenedCheckpoint): Promi
   const hash = createHash("sha256");
   for (const shard of checkpoint.shards) {
     const stat = await fs.stat(shard.filePath);
-    hash.update(`${shardName(shard.filePath)}\t${stat.size}\t${stat.mtimeMs}\n`);
+    hash.update(`${path.basename(shard.filePath)}\t${stat.size}\t${stat.mtimeMs}\n`);
     for (const tensor of shard.tensors) hash.update(`${tensor.name}\t${tensor.dtype}\t${tensor.shape.join("x")}\t${tensor.begin}\n`);
   }
   return `fp:${hash.digest("hex").slice(0, 32)}`;
-}
-
-function shardName(filePath: string): string {
-  return filePath.slice(filePath.lastIndexOf("/") + 1);
 }
 
 /** The tensor signature two checkpoints of one run must share to be mergeable: names, dtypes and shapes. */

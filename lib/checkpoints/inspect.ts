@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import path from "node:path";
 import { describeCheckpoint, openCheckpoint } from "../safetensors/checkpoint";
 import { readSafetensorsHeader } from "../safetensors/file";
 import { DTYPE_SIZES } from "../safetensors/dtypes";
@@ -29,7 +30,7 @@ export async function inspectPath(target: string, roots: string[]): Promise<Insp
     params: tensors.reduce((sum, tensor) => sum + tensor.shape.reduce((product, size) => product * size, 1), 0),
     bytes: file.fileSize,
     dtypes: [...new Set(tensors.map((tensor) => tensor.dtype))].sort(),
-    shards: [{ file: real.slice(real.lastIndexOf("/") + 1), bytes: file.fileSize, tensors: tensors.length }],
+    shards: [{ file: path.basename(real), bytes: file.fileSize, tensors: tensors.length }],
     tensors,
   };
 }

@@ -1,33 +1,16 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { ensureWebBuild } from "../../scripts/web-build";
 
 /** Helpers for the browser tests: build the app when stale, start it on a free port, stop it. */
 
 export const repoRoot = path.resolve(__dirname, "../..");
 const nextBin = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
-const buildInputs = ["app", "lib", "db", "next.config.js", "package.json", "postcss.config.mjs"];
 
-function newestMtime(target: string): number {
-  const stat = fs.statSync(target, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs.readdirSync(target).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(target, entry))), 0);
-}
-
-/** `next build` unless `.next` is newer than every source (a build takes ~1 min on 2 cores). */
+/** `next build` unless `.next` is newer than every source (PMA_LAB_FORCE_BUILD=1 forces it). */
 export function buildIfStale(): void {
-  const built = fs.statSync(path.join(repoRoot, ".next", "BUILD_ID"), { throwIfNoEntry: false });
-  const newest = Math.max(...buildInputs.map((entry) => newestMtime(path.join(repoRoot, entry))));
-  if (built && built.mtimeMs >= newest && !process.env.PMA_LAB_FORCE_BUILD) return;
-  const result = spawnSync(process.execPath, [nextBin, "build"], {
-    cwd: repoRoot,
-    stdio: "inherit",
-    // Nothing leaves this machine: no telemetry from the build.
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (result.status !== 0) throw new Error("next build failed");
+  ensureWebBuild(repoRoot, { force: Boolean(process.env.PMA_LAB_FORCE_BUILD) });
 }
 
 export async function freePort(): Promise<number> {

@@ -3,7 +3,7 @@ import { getDb } from "../../../db";
 import { findRunByName } from "../../../db/queries";
 import { PmaError } from "../../../lib/errors";
 import { formatCount, table } from "../../../lib/format";
-import { exportStoredRecipe, planRunGrid } from "../../../lib/merge/plan-run";
+import { exportStoredRecipe, planRunGrid } from "../../../lib/sweeps/plan-run";
 import { sweepRequestSchema } from "../../../lib/sweeps/request";
 import { parseGridText } from "../../../lib/sweeps/text-grid";
 import { action, emit } from "../output";

@@ -1,40 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import type { Command } from "commander";
 import { getDb } from "../../../db";
 import { getConfig } from "../../../lib/env";
 import { startDemo } from "../../../lib/lab/demo";
+import { ensureWebBuild } from "../../web-build";
 import { action } from "../output";
-
-const SOURCE_DIRS = ["app", "lib", "db", "next.config.js", "package.json", "postcss.config.mjs"];
-
-/** Newest modification time under the sources the web build depends on. */
-function newestSourceMtime(root: string): number {
-  let newest = 0;
-  const visit = (target: string): void => {
-    const stat = fs.statSync(target, { throwIfNoEntry: false });
-    if (!stat) return;
-    if (stat.isDirectory()) for (const entry of fs.readdirSync(target)) visit(path.join(target, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const entry of SOURCE_DIRS) visit(path.join(root, entry));
-  return newest;
-}
-
-/** Builds the web app when there is no build yet or the sources changed since the last one. */
-function ensureBuild(root: string, force: boolean): void {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  const built = fs.statSync(buildId, { throwIfNoEntry: false });
-  if (!force && built && built.mtimeMs >= newestSourceMtime(root)) return;
-  process.stderr.write("pma-lab: building the web app (first start or sources changed)…\n");
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (result.status !== 0) throw new Error("next build failed; see the output above");
-}
 
 /** `serve`: the web server on embedded defaults, with a local worker beside it. */
 export function registerServeCommand(program: Command): void {
@@ -51,7 +22,10 @@ export function registerServeCommand(program: Command): void {
         const root = process.cwd();
         const config = getConfig();
         getDb(); // creates the data dir and applies migrations before the server opens it
-        ensureBuild(root, Boolean(options.rebuild));
+        ensureWebBuild(root, {
+          force: Boolean(options.rebuild),
+          onBuild: () => process.stderr.write("pma-lab: building the web app (first start or sources changed)…\n"),
+        });
         process.stderr.write(`pma-lab: data dir ${config.dataDir}; checkpoint roots ${config.roots.join(", ")}\n`);
         process.stderr.write(`pma-lab: open http://${options.host === "0.0.0.0" ? "localhost" : options.host}:${options.port}\n`);
         const env = { ...process.env, PMA_LAB_DATA_DIR: config.dataDir, NEXT_TELEMETRY_DISABLED: "1" };

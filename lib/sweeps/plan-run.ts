@@ -1,9 +1,9 @@
 import type { Db } from "../../db/client";
 import { findCheckpointsByIds, findRecipe, findRecipesByHashPrefix, findRunByName, listCheckpoints } from "../../db/queries";
 import { PmaError } from "../errors";
-import { exportMergekitYaml, planSweep, type SweepGrid, type SweepPlan } from "./plan";
-import { formatSchemeLabel, formatSchemeToken } from "./weights";
-import { toPlanCheckpoints } from "../sweeps/create";
+import { exportMergekitYaml, planSweep, type SweepGrid, type SweepPlan } from "../merge/plan";
+import { formatSchemeLabel, formatSchemeToken } from "../merge/weights";
+import { toPlanCheckpoints } from "./create";
 
 /** One planned cell as the CLI and the UI preview show it: parameters, the checkpoints it merges, or why not. */
 export interface PlannedCellView {
