@@ -6,3 +6,4 @@ export * from "./jobs";
 export * from "./sweeps";
 export * from "./artifacts";
 export * from "./metrics";
+export * from "./reports";

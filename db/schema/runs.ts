@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { integer, real, sqliteTable, text, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { recipes } from "./sweeps";
 
 /** A declared learning-rate schedule: the step at which each phase ends (warmup < stable <= decay). */
 export interface DeclaredSchedule {
@@ -32,6 +33,11 @@ export const runs = sqliteTable("runs", {
   /** Model size in parameters, filled from the first checkpoint that is registered. */
   params: integer("params"),
   peakLr: real("peak_lr"),
+  /**
+   * The merge this run was initialised from (PMA-init: a run resumed from an average of the last k checkpoints of
+   * another run, typically at a loss spike). The recipe names the merged checkpoints and their weights.
+   */
+  initRecipeHash: text("init_recipe_hash").references((): AnySQLiteColumn => recipes.hash, { onDelete: "set null" }),
   lastScan: text("last_scan", { mode: "json" }).$type<ScanSummary>(),
   createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
 });
