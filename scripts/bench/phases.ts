@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { closeSync, fsyncSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { executeMerge } from "../../lib/merge/execute";
@@ -12,6 +13,11 @@ export interface PhaseArgs {
   inputs: string[];
   outDir: string;
   threads?: number;
+  /**
+   * Cold reads: drop the inputs from the page cache before the timed work (and before each cell of
+   * "sequential"), as when checkpoints live on storage that does not fit in memory.
+   */
+  cold?: boolean;
   /** write-floor: files and bytes per file to write. */
   files?: number;
   fileBytes?: number;
@@ -27,6 +33,7 @@ export interface PhaseResult {
 const READ_BYTES = 8 * 1024 * 1024;
 
 export async function runPhase(a: PhaseArgs): Promise<PhaseResult> {
+  if (a.cold) evictFromPageCache(a.inputs);
   switch (a.phase) {
     case "floor":
       return readFloor(a.inputs);
@@ -53,6 +60,7 @@ export async function runPhase(a: PhaseArgs): Promise<PhaseResult> {
       const result: PhaseResult = { seconds: 0, bytesRead: 0, bytesWritten: 0, outputs: 0 };
       for (const [k, c] of sweepCells(a.inputs.length).entries()) {
         const outDir = join(a.outDir, `cell-${k}`);
+        if (a.cold && k > 0) evictFromPageCache(a.inputs);
         const t = performance.now();
         const r = await executeMerge({ inputs: a.inputs, outputs: [{ outDir, weights: c.weights, manifest: { cell: c.label } }], threads: a.threads });
         result.seconds += (performance.now() - t) / 1000;
@@ -63,6 +71,19 @@ export async function runPhase(a: PhaseArgs): Promise<PhaseResult> {
       }
       return result;
     }
+  }
+}
+
+/**
+ * Drops every input file's pages from the page cache: `dd iflag=nocache count=0` asks the kernel
+ * (posix_fadvise DONTNEED) to forget the whole file, which needs no privileges. Clean pages only — the
+ * synthetic inputs were fsynced when written.
+ */
+function evictFromPageCache(inputs: string[]): void {
+  for (const dir of inputs) {
+    const file = join(dir, "model.safetensors");
+    const r = spawnSync("dd", [`if=${file}`, "iflag=nocache", "count=0", "status=none"], { stdio: ["ignore", "ignore", "pipe"] });
+    if (r.status !== 0) throw new Error(`could not drop ${file} from the page cache: ${r.stderr?.toString().trim() || r.error?.message}`);
   }
 }
 

@@ -15,7 +15,7 @@ export function renderBenchReport(r: BenchReport): string {
   ];
   const mark = (ok: boolean) => (ok ? "✓" : "✗");
   const runs = (x: PhaseReport) => (x.runs && x.runs.length > 1 ? `  (runs: ${x.runs.map((t) => t.toFixed(2)).join(", ")} s)` : "");
-  const floorRuns = [...(p.floor.runs ?? []), ...(p.floorAfter.runs ?? [])];
+  const floorRuns = p.floor.runs ?? [];
   return [
     `merge benchmark: ${r.checkpoints} × ${formatBytes(r.checkpointBytes)} bf16 checkpoints (Llama layout), ${r.threads} thread(s), in ${r.dir}`,
     `cores available (busy loop on ${r.threads} threads, per round): ${r.coresAvailable.map((c) => c.toFixed(2)).join(", ")}`,

@@ -12,6 +12,7 @@ interface BenchMergeOptions {
   outDir?: string;
   repeat: string;
   keep?: boolean;
+  cache: string;
   json?: boolean;
 }
 
@@ -28,6 +29,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--out-dir <dir>", "where merged outputs go (default: /dev/shm when it has room, else <dir>/outputs)")
     .option("--repeat <r>", "run each timed phase r times and report the fastest (for shared machines)", "1")
     .option("--keep", "keep the synthetic checkpoints for the next run")
+    .option("--cache <mode>", "warm: reads from the page cache; cold: inputs dropped from it before each phase and each cell of (d)", "warm")
     .option("--json", "print only the JSON result")
     .action(
       action(async (options: BenchMergeOptions) => {
@@ -36,7 +38,9 @@ export function registerBenchCommand(program: Command): void {
           if (!Number.isFinite(v) || v <= 0) throw new PmaError("invalid_arguments", `${flag}: expected a positive number, got "${text}"`);
           return v;
         };
+        if (options.cache !== "warm" && options.cache !== "cold") throw new PmaError("invalid_arguments", `--cache: expected warm or cold, got "${options.cache}"`);
         const report = await runMergeBench({
+          cache: options.cache,
           checkpoints: Math.floor(number("--checkpoints", options.checkpoints)),
           sizeMiB: number("--size-mib", options.sizeMib),
           threads: options.threads ? Math.floor(number("--threads", options.threads)) : defaultThreads(),
