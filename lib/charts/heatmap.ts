@@ -131,22 +131,27 @@ export function buildHeatmapOption(input: HeatmapInput): HeatmapOption {
     grid: { left: 56, right: 24, top: 16, bottom: 88, containLabel: false },
     xAxis: { type: "category", name: "V (tokens between merged checkpoints)", nameLocation: "middle", nameGap: 30, data: input.intervals.map(formatTokens), splitArea: { show: true } },
     yAxis: { type: "category", name: "N", nameLocation: "middle", nameGap: 36, data: input.ns.map(String), splitArea: { show: true } },
-    visualMap: {
-      type: "continuous",
-      seriesIndex: 0,
-      dimension: 2,
-      min,
-      max,
-      calculable: false,
-      orient: "horizontal",
-      left: "center",
-      bottom: 0,
-      itemWidth: 12,
-      itemHeight: 180,
-      text: known ? ["better", "worse"] : ["higher", "lower"],
-      inRange: { color: known ? [heatmapColors.worse, heatmapColors.neutral, heatmapColors.better] : [...heatmapColors.unknown] },
-      formatter: (value: unknown) => label(Number(value) * sign),
-    },
+    visualMap: [
+      {
+        type: "continuous",
+        seriesIndex: 0,
+        dimension: 2,
+        min,
+        max,
+        calculable: false,
+        orient: "horizontal",
+        left: "center",
+        bottom: 0,
+        itemWidth: 12,
+        itemHeight: 180,
+        // The ends say which way is better and the number there (the shown value, not its oriented form).
+        text: known ? [`${label(max * sign)} better`, `worse ${label(min * sign)}`] : [`${label(max)} higher`, `lower ${label(min)}`],
+        inRange: { color: known ? [heatmapColors.worse, heatmapColors.neutral, heatmapColors.better] : [...heatmapColors.unknown] },
+        formatter: (value: unknown) => label(Number(value) * sign),
+      },
+      // Cells without a value: one flat grey, outside the colour scale (ECharts heatmaps need a visual map each).
+      { type: "piecewise", show: false, seriesIndex: 1, dimension: 2, pieces: [{ value: 0 }], inRange: { color: [heatmapColors.missing] } },
+    ],
     tooltip: {
       formatter: (params: unknown) => {
         const p = params as { data: number[] };
@@ -168,7 +173,7 @@ export function buildHeatmapOption(input: HeatmapInput): HeatmapOption {
         name: "no value",
         type: "heatmap",
         data: missing,
-        itemStyle: { color: heatmapColors.missing, borderColor: "rgba(127,127,127,0.25)", borderWidth: 1 },
+        itemStyle: { borderColor: "rgba(127,127,127,0.25)", borderWidth: 1 },
         label: { show: true, color: "#71717a", formatter: (params: unknown) => missingReason(cellAt((params as { data: [number, number] }).data), input.mode).mark },
         emphasis: { disabled: true },
       },

@@ -2,7 +2,7 @@
 
 import { useMemo } from "react";
 import { HeatmapChart } from "echarts/charts";
-import { VisualMapContinuousComponent } from "echarts/components";
+import { VisualMapContinuousComponent, VisualMapPiecewiseComponent } from "echarts/components";
 import { use as registerParts } from "echarts/core";
 import { buildHeatmapOption, type HeatmapInput } from "../../../lib/charts/heatmap";
 import type { GridData, GridMetric } from "../../../lib/sweeps/grid/data";
@@ -12,7 +12,7 @@ import { formatParam } from "./format";
 import { useGridNavigation } from "./use-grid-navigation";
 
 // The heatmap's own ECharts parts, registered beside the one chart that uses them.
-registerParts([HeatmapChart, VisualMapContinuousComponent]);
+registerParts([HeatmapChart, VisualMapContinuousComponent, VisualMapPiecewiseComponent]);
 
 const selectClass = "rounded-md border border-line bg-surface px-2 py-1.5 text-sm";
 

@@ -19,6 +19,9 @@ function toTableRows(result: GridResult, progress: Record<number, number | null>
   return result.groups.map((group) => ({ kind: "group", group, subRows: (group.rows ?? []).map(cell) }));
 }
 
+/** A metric's name over its value and deltas: as written (names are case-sensitive), not upper-cased. */
+const groupHeaderClass = tableClass.th.replace("uppercase", "normal-case").replace("tracking-wide", "");
+
 const rowId = (row: TableRow) => (row.kind === "cell" ? `c${row.row.id}` : `g:${row.group.key}`);
 
 /**
@@ -48,6 +51,8 @@ export function GridTable({ state, metrics, result, progress }: { state: GridSta
     manualSorting: true,
     manualPagination: true,
     paginateExpandedRows: false,
+    // The URL owns this state: TanStack must not reset it when a new page arrives (that would navigate again).
+    autoResetAll: false,
     rowCount: result.groups ? result.groupCount : result.total,
     enableSortingRemoval: true,
     onSortingChange: (updater: Updater<SortingState>) => {
@@ -100,7 +105,7 @@ export function GridTable({ state, metrics, result, progress }: { state: GridSta
                   if (header.isPlaceholder) return <th key={header.id} colSpan={header.colSpan} className={`${tableClass.th} border-b-0`} />;
                   if (meta?.kind === "group") {
                     return (
-                      <th key={header.id} colSpan={header.colSpan} className={`${tableClass.th} border-l border-line text-center normal-case`} title={meta.metric?.higherIsBetter === null ? "direction unknown" : meta.metric?.higherIsBetter ? "higher is better" : "lower is better"}>
+                      <th key={header.id} colSpan={header.colSpan} className={`${groupHeaderClass} border-l border-line text-center`} title={meta.metric?.higherIsBetter === null ? "direction unknown" : meta.metric?.higherIsBetter ? "higher is better" : "lower is better"}>
                         <table.FlexRender header={header} /> <span className="text-muted">{meta.metric?.higherIsBetter === null ? "" : meta.metric?.higherIsBetter ? "↑" : "↓"}</span>
                       </th>
                     );

@@ -54,12 +54,12 @@ function ViewSwitch({ state }: { state: GridState }) {
 
 function Legend() {
   return (
-    <p className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-muted" data-testid="grid-legend">
+    <span className="flex flex-wrap items-center gap-x-4 gap-y-1" data-testid="grid-legend">
       <span>Δ = merged − baseline at the same T (latest checkpoint; first annealed branch there)</span>
       <span className="text-ok">+/− green: better</span>
       <span className="text-danger">red: worse</span>
       <span>grey: the metric states no direction · ↑ higher is better · ↓ lower is better</span>
-    </p>
+    </span>
   );
 }
 
