@@ -78,6 +78,9 @@ export const heatmapColors = {
   missing: "rgba(161, 161, 170, 0.25)",
 } as const;
 
+/** Dark text with a light halo: readable on every cell colour, on the light and the dark page alike. */
+const LABEL_STYLE = { color: "#18181b", textBorderColor: "rgba(255, 255, 255, 0.85)", textBorderWidth: 2 } as const;
+
 export function heatmapTooltip(input: HeatmapInput, cell: HeatmapCell | undefined, n: number, interval: number): string {
   const title = `<b>${input.scheme}</b> · N = ${n} · V = ${formatTokens(interval)} · T = ${formatTokens(input.point)}`;
   if (!cell?.metric) return `${title}<br/>${missingReason(cell, input.mode).text}`;
@@ -165,7 +168,7 @@ export function buildHeatmapOption(input: HeatmapInput): HeatmapOption {
         type: "heatmap",
         data: valued,
         encode: { x: 0, y: 1, value: 2 },
-        label: { show: true, fontSize: 11, color: "#18181b", formatter: (params: unknown) => label((params as { data: number[] }).data[3]) },
+        label: { show: true, fontSize: 11, ...LABEL_STYLE, formatter: (params: unknown) => label((params as { data: number[] }).data[3]) },
         itemStyle: { borderColor: "rgba(127,127,127,0.25)", borderWidth: 1 },
         emphasis: { itemStyle: { borderColor: "#71717a", borderWidth: 2 } },
       },
@@ -174,7 +177,7 @@ export function buildHeatmapOption(input: HeatmapInput): HeatmapOption {
         type: "heatmap",
         data: missing,
         itemStyle: { borderColor: "rgba(127,127,127,0.25)", borderWidth: 1 },
-        label: { show: true, color: "#71717a", formatter: (params: unknown) => missingReason(cellAt((params as { data: [number, number] }).data), input.mode).mark },
+        label: { show: true, fontSize: 13, ...LABEL_STYLE, formatter: (params: unknown) => missingReason(cellAt((params as { data: [number, number] }).data), input.mode).mark },
         emphasis: { disabled: true },
       },
     ],

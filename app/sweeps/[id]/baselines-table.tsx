@@ -19,7 +19,7 @@ export function BaselinesTable({ baselines, metrics }: { baselines: BaselineView
             <th className={tableClass.th}>T</th>
             <th className={tableClass.th}>Baseline</th>
             {metrics.map((m) => (
-              <th key={m.name} className={`${tableClass.thNum} normal-case`}>
+              <th key={m.name} className={tableClass.thNum.replace("uppercase", "normal-case")}>
                 {m.name}
               </th>
             ))}

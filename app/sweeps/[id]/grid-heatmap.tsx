@@ -17,17 +17,19 @@ registerParts([HeatmapChart, VisualMapContinuousComponent, VisualMapPiecewiseCom
 const selectClass = "rounded-md border border-line bg-surface px-2 py-1.5 text-sm";
 
 /** N × V for one T, scheme and metric; the pickers live in the URL like the table's state. */
-export function GridHeatmap({ state, input, values, metrics }: { state: GridState; input: HeatmapInput; values: GridData["values"]; metrics: GridMetric[] }) {
-  const { go, pending } = useGridNavigation(state);
+export function GridHeatmap({ state: current, input, values, metrics }: { state: GridState; input: HeatmapInput; values: GridData["values"]; metrics: GridMetric[] }) {
+  const { go, pending, state } = useGridNavigation(current);
   const option = useMemo(() => buildHeatmapOption(input), [input]);
-  const pick = (patch: Partial<GridState["heatmap"]>) => go({ heatmap: { ...state.heatmap, t: input.point, scheme: input.scheme, metric: input.metric, mode: input.mode, ...patch } });
+  // What the pickers show: the choice just made, else what the server resolved.
+  const shown = { t: state.heatmap.t ?? input.point, scheme: state.heatmap.scheme ?? input.scheme, metric: state.heatmap.metric ?? input.metric, mode: state.heatmap.mode };
+  const pick = (patch: Partial<GridState["heatmap"]>) => go({ heatmap: { ...shown, ...patch } });
   const direction = input.higherIsBetter === null ? "direction unknown: colours say higher, not better" : input.higherIsBetter ? "higher is better" : "lower is better";
   return (
     <div className={pending ? "opacity-60 transition-opacity" : "transition-opacity"} aria-busy={pending}>
       <div className="flex flex-wrap items-center gap-3 border-b border-line px-5 py-3 text-sm">
         <label className="flex items-center gap-1.5">
           <span className="text-muted">T</span>
-          <select aria-label="Heatmap T" value={input.point} onChange={(e) => pick({ t: Number(e.target.value) })} className={selectClass}>
+          <select aria-label="Heatmap T" value={shown.t} onChange={(e) => pick({ t: Number(e.target.value) })} className={selectClass}>
             {values.t.map((t) => (
               <option key={t} value={t}>
                 {formatParam("t", t)}
@@ -37,7 +39,7 @@ export function GridHeatmap({ state, input, values, metrics }: { state: GridStat
         </label>
         <label className="flex items-center gap-1.5">
           <span className="text-muted">Scheme</span>
-          <select aria-label="Heatmap scheme" value={input.scheme} onChange={(e) => pick({ scheme: e.target.value })} className={selectClass}>
+          <select aria-label="Heatmap scheme" value={shown.scheme} onChange={(e) => pick({ scheme: e.target.value })} className={selectClass}>
             {values.scheme.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -47,7 +49,7 @@ export function GridHeatmap({ state, input, values, metrics }: { state: GridStat
         </label>
         <label className="flex items-center gap-1.5">
           <span className="text-muted">Metric</span>
-          <select aria-label="Heatmap metric" value={input.metric} onChange={(e) => pick({ metric: e.target.value })} className={selectClass}>
+          <select aria-label="Heatmap metric" value={shown.metric} onChange={(e) => pick({ metric: e.target.value })} className={selectClass}>
             {metrics.map((m) => (
               <option key={m.name} value={m.name}>
                 {m.name}
@@ -60,9 +62,9 @@ export function GridHeatmap({ state, input, values, metrics }: { state: GridStat
             <button
               key={mode}
               type="button"
-              aria-pressed={input.mode === mode}
+              aria-pressed={shown.mode === mode}
               onClick={() => pick({ mode })}
-              className={`px-3 py-1.5 text-sm ${input.mode === mode ? "bg-accent-soft text-accent" : "bg-surface text-muted hover:text-fg"}`}
+              className={`px-3 py-1.5 text-sm ${shown.mode === mode ? "bg-accent-soft text-accent" : "bg-surface text-muted hover:text-fg"}`}
             >
               {mode === "delta" ? "Δ vs latest checkpoint" : "Value"}
             </button>

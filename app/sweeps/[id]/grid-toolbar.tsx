@@ -7,6 +7,8 @@ import { buttonClass } from "../../components/ui";
 import { formatParam } from "./format";
 import { useGridNavigation } from "./use-grid-navigation";
 
+type Navigate = ReturnType<typeof useGridNavigation>["go"];
+
 const selectClass = "rounded-md border border-line bg-surface px-2 py-1.5 text-sm";
 
 function FilterSelect({ param, value, options, onChange }: { param: GridParam; value: string | number | null; options: (string | number)[]; onChange: (value: string) => void }) {
@@ -26,8 +28,7 @@ function FilterSelect({ param, value, options, onChange }: { param: GridParam; v
 }
 
 /** The search box: typing waits for a pause, then replaces the URL's `q` (one history entry per search, not per key). */
-function SearchBox({ state }: { state: GridState }) {
-  const { go } = useGridNavigation(state);
+function SearchBox({ state, go }: { state: GridState; go: Navigate }) {
   const [text, setText] = useState(state.query);
   const [sent, setSent] = useState(state.query);
   const [seen, setSeen] = useState(state.query);
@@ -56,8 +57,7 @@ function SearchBox({ state }: { state: GridState }) {
   );
 }
 
-function ColumnChooser({ state, metrics }: { state: GridState; metrics: GridMetric[] }) {
-  const { go } = useGridNavigation(state);
+function ColumnChooser({ state, metrics, go }: { state: GridState; metrics: GridMetric[]; go: Navigate }) {
   const toggle = (id: string, shown: boolean) => go({ hide: shown ? state.hide.filter((h) => h !== id) : [...state.hide, id] });
   const families: [string, string][] = [
     ["stderr", "± stderr"],
@@ -91,8 +91,8 @@ function ColumnChooser({ state, metrics }: { state: GridState; metrics: GridMetr
 }
 
 /** Filters, search, grouping, columns and downloads for the grid; each change is a new URL. */
-export function GridToolbar({ sweepId, state, values, metrics }: { sweepId: number; state: GridState; values: GridData["values"]; metrics: GridMetric[] }) {
-  const { go } = useGridNavigation(state);
+export function GridToolbar({ sweepId, state: current, values, metrics }: { sweepId: number; state: GridState; values: GridData["values"]; metrics: GridMetric[] }) {
+  const { go, state } = useGridNavigation(current);
   const setFilter = (param: GridParam, raw: string) => {
     const value = raw === "" ? null : param === "scheme" || param === "status" ? raw : Number(raw);
     go({ filters: { ...state.filters, [param]: value } as GridFilters });
@@ -113,7 +113,7 @@ export function GridToolbar({ sweepId, state, values, metrics }: { sweepId: numb
         ) : null}
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <SearchBox key={sweepId} state={state} />
+        <SearchBox key={sweepId} state={current} go={go} />
         <label className="flex items-center gap-1.5 text-sm">
           <span className="text-muted">Group by</span>
           <select aria-label="Group by" value={state.group ?? ""} onChange={(event) => go({ group: (event.target.value || null) as GridParam | null })} className={selectClass}>
@@ -125,7 +125,7 @@ export function GridToolbar({ sweepId, state, values, metrics }: { sweepId: numb
             ))}
           </select>
         </label>
-        <ColumnChooser state={state} metrics={metrics} />
+        <ColumnChooser state={state} metrics={metrics} go={go} />
         <a className={`${buttonClass("secondary")} py-1.5`} href={`/api/sweeps/${sweepId}/grid?format=csv${exportQuery ? `&${exportQuery}` : ""}`} download>
           CSV
         </a>
