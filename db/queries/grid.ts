@@ -21,33 +21,23 @@ export interface GridCellRow {
   jobId: number | null;
 }
 
-interface RawCell {
-  id: number;
-  position: number;
-  scheme: string;
-  n: number;
-  interval: number;
-  point: number;
-  feasible: number;
-  reason: string | null;
-  status: CellStatus;
-  recipeHash: string | null;
-  jobId: number | null;
-}
+type RawCell = [number, number, string, number, number, number, number, string | null, CellStatus, string | null, number | null];
 
+/** Raw rows (arrays) straight from SQLite: 10 000 cells are read in a few milliseconds. */
 export function listGridCells(db: Db, sweepId: number): GridCellRow[] {
-  const rows = db.all<RawCell>(sql`
-    select id, position, scheme, n, interval, point, feasible, reason, status, recipe_hash as recipeHash, job_id as jobId
-    from sweep_cells where sweep_id = ${sweepId} order by position`);
+  const rows = db.$client
+    .prepare("select id, position, scheme, n, interval, point, feasible, reason, status, recipe_hash, job_id from sweep_cells where sweep_id = ? order by position")
+    .raw()
+    .all(sweepId) as RawCell[];
   // A sweep has a handful of schemes: parse each distinct JSON once (and share the object) rather than 10 000 times.
   const schemes = new Map<string, SchemeSpec>();
-  return rows.map((row) => {
-    let scheme = schemes.get(row.scheme);
+  return rows.map(([id, position, schemeJson, n, interval, point, feasible, reason, status, recipeHash, jobId]) => {
+    let scheme = schemes.get(schemeJson);
     if (!scheme) {
-      scheme = JSON.parse(row.scheme) as SchemeSpec;
-      schemes.set(row.scheme, scheme);
+      scheme = JSON.parse(schemeJson) as SchemeSpec;
+      schemes.set(schemeJson, scheme);
     }
-    return { ...row, scheme, feasible: row.feasible === 1 };
+    return { id, position, scheme, n, interval, point, feasible: feasible === 1, reason, status, recipeHash, jobId };
   });
 }
 
@@ -76,16 +66,23 @@ export function listSweepRecipeMetrics(db: Db, sweepId: number): RecipeMetricRow
     )
     .raw()
     .all(sweepId) as [string, string, number, number | null, number | null, number | null, number | null, number][];
-  const latest = new Map<string, { row: RecipeMetricRow; finishedAt: number; id: number }>();
+  // recipe → name → the latest row so far.
+  const latest = new Map<string, Map<string, { row: RecipeMetricRow; finishedAt: number; id: number }>>();
+  const result: RecipeMetricRow[] = [];
   for (const [recipeHash, name, value, stderr, n, higher, finished, id] of rows) {
-    const key = `${recipeHash}\u0000${name}`;
     // NULL finished_at sorts last in `finished_at desc`, as in listLatestMetrics.
     const finishedAt = finished ?? -Infinity;
-    const seen = latest.get(key);
+    let byName = latest.get(recipeHash);
+    if (!byName) {
+      byName = new Map();
+      latest.set(recipeHash, byName);
+    }
+    const seen = byName.get(name);
     if (seen && (seen.finishedAt > finishedAt || (seen.finishedAt === finishedAt && seen.id > id))) continue;
-    latest.set(key, { row: { recipeHash, name, value, stderr, n, higherIsBetter: higher === null ? null : higher === 1 }, finishedAt, id });
+    byName.set(name, { row: { recipeHash, name, value, stderr, n, higherIsBetter: higher === null ? null : higher === 1 }, finishedAt, id });
   }
-  return [...latest.values()].map((entry) => entry.row);
+  for (const byName of latest.values()) for (const entry of byName.values()) result.push(entry.row);
+  return result;
 }
 
 /**

@@ -31,9 +31,11 @@ export interface BaselineView {
 
 export { isImprovement } from "./direction";
 
-/** A model's metrics sorted by name, then the composites that can be computed from them. */
-export function withComposites(rows: Pick<TargetMetric, "name" | "value" | "stderr" | "n" | "higherIsBetter">[], composites: CompositeDefinition[]): MetricValue[] {
-  const plain: MetricValue[] = rows.map((r) => ({ name: r.name, value: r.value, stderr: r.stderr, n: r.n, higherIsBetter: r.higherIsBetter, composite: false }));
+type MetricRow = Pick<TargetMetric, "name" | "value" | "stderr" | "n" | "higherIsBetter">;
+
+/** The composites that can be computed from a model's metrics (one whose directions conflict is left out). */
+export function compositesOf(rows: MetricRow[], composites: CompositeDefinition[]): MetricValue[] {
+  if (composites.length === 0) return [];
   const byName = new Map(rows.map((r) => [r.name, r]));
   const extra: MetricValue[] = [];
   for (const definition of composites) {
@@ -45,7 +47,13 @@ export function withComposites(rows: Pick<TargetMetric, "name" | "value" | "stde
     }
     if (result.value !== null) extra.push({ name: result.name, value: result.value, stderr: result.stderr, n: null, higherIsBetter: true, composite: true });
   }
-  return [...plain.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), ...extra];
+  return extra;
+}
+
+/** A model's metrics sorted by name, then the composites that can be computed from them. */
+export function withComposites(rows: MetricRow[], composites: CompositeDefinition[]): MetricValue[] {
+  const plain: MetricValue[] = rows.map((r) => ({ name: r.name, value: r.value, stderr: r.stderr, n: r.n, higherIsBetter: r.higherIsBetter, composite: false }));
+  return [...plain.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), ...compositesOf(rows, composites)];
 }
 
 /** The baselines at each merge point with their latest metrics (and composites): the un-merged checkpoint and the annealed branches. */

@@ -61,17 +61,57 @@ function stats(samples: number[]) {
   return { median: at(0.5), p95: at(0.95), min: sorted[0] };
 }
 
-async function measure(url: string, before?: () => void) {
-  await timeRequest(url); // warm-up: the first request also compiles the route's server chunks
-  const samples: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < repeat; i++) {
-    before?.();
-    const result = await timeRequest(url);
-    samples.push(result.ms);
-    bytes = result.bytes;
+/**
+ * CPU time (user + system, ms) used so far by every process in the server's process group, from /proc: unlike
+ * wall time it does not grow when other work shares the machine. Linux only; null elsewhere. Clock ticks are
+ * 10 ms, so it is reported as a mean over many requests.
+ */
+function groupCpuMs(pgid: number): number | null {
+  if (!fs.existsSync("/proc/self/stat")) return null;
+  let ticks = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // the process ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After "pid (comm) ": state ppid pgrp … utime (12th) stime (13th).
+    if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
   }
-  return { ...stats(samples), bytes };
+  return (ticks * 1000) / 100;
+}
+
+interface Scenario {
+  name: string;
+  url: string;
+  /** Runs before each timed request (outside the timing). */
+  before?: () => void;
+}
+
+/**
+ * Round-robin over the scenarios, `repeat` rounds after one warm-up round (which also compiles each route's server
+ * chunks): on a shared, loaded machine every scenario sees the same load, so the ratios stay meaningful.
+ */
+async function measure(scenarios: Scenario[], pgid: number) {
+  for (const scenario of scenarios) await timeRequest(scenario.url);
+  const samples = scenarios.map(() => [] as number[]);
+  const cpu = scenarios.map(() => 0);
+  const bytes = scenarios.map(() => 0);
+  for (let round = 0; round < repeat; round++) {
+    for (const [i, scenario] of scenarios.entries()) {
+      scenario.before?.();
+      const cpuBefore = groupCpuMs(pgid);
+      const result = await timeRequest(scenario.url);
+      const cpuAfter = groupCpuMs(pgid);
+      samples[i].push(result.ms);
+      cpu[i] += cpuBefore === null || cpuAfter === null ? NaN : cpuAfter - cpuBefore;
+      bytes[i] = result.bytes;
+    }
+  }
+  return scenarios.map((scenario, i) => ({ name: scenario.name, ...stats(samples[i]), cpuMs: cpu[i] / repeat, bytes: bytes[i] }));
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pma-bench-grid-"));
@@ -89,33 +129,35 @@ try {
     });
   const page = (id: number, query: string) => `${server.url}/sweeps/${id}?${query}`;
   const sorted = "sort=m%3Aheldout%2Floss.asc";
-  const scenarios: [string, string, (() => void)?][] = [
-    ["100 cells · first page sorted by a metric (baseline)", page(small, sorted)],
-    ["10,000 cells · first page sorted by a metric", page(large, sorted)],
-    ["10,000 cells · filtered + grouped by T, one group open", page(large, `scheme=wma&q=done&group=t&sort=m%3Ahellaswag%2Facc.desc&open=${200 * M}`)],
-    ["10,000 cells · page 120 sorted by a delta", page(large, "sort=dc%3Ammlu%2Facc.desc&page=120")],
-    ["10,000 cells · heatmap (N × V at one T)", page(large, `view=heatmap&ht=${120 * M}&hs=wma&hm=heldout%2Floss`)],
-    ["10,000 cells · CSV export of every row", `${server.url}/api/sweeps/${large}/grid?format=csv&${sorted}`],
-    ["10,000 cells · cold: first request after new scores", page(large, sorted), rescore],
+  const scenarios: Scenario[] = [
+    { name: "100 cells · first page sorted by a metric (baseline)", url: page(small, sorted) },
+    { name: "10,000 cells · first page sorted by a metric", url: page(large, sorted) },
+    { name: "10,000 cells · filtered + grouped by T, one group open", url: page(large, `scheme=wma&q=done&group=t&sort=m%3Ahellaswag%2Facc.desc&open=${200 * M}`) },
+    { name: "10,000 cells · page 120 sorted by a delta", url: page(large, "sort=dc%3Ammlu%2Facc.desc&page=120") },
+    { name: "10,000 cells · heatmap (N × V at one T)", url: page(large, `view=heatmap&ht=${120 * M}&hs=wma&hm=heldout%2Floss`) },
+    { name: "10,000 cells · CSV export of every row", url: `${server.url}/api/sweeps/${large}/grid?format=csv&${sorted}` },
   ];
-  const results = [];
-  for (const [name, url, before] of scenarios) {
-    const result = await measure(url, before);
-    results.push({ name, ...result });
-    log(`${name}: median ${result.median.toFixed(0)} ms`);
-  }
+  log(`timing ${scenarios.length + 1} scenarios × ${repeat} requests…`);
+  const warm = await measure(scenarios, server.process.pid!);
+  // Apart from the others: new scores change the data version of every grid, so each request rebuilds.
+  const cold = await measure([{ name: "10,000 cells · cold: first request after new scores", url: page(large, sorted), before: rescore }], server.process.pid!);
+  const results = [...warm, ...cold];
   const baseline = results[0].median;
   const rows = results.map((r) => ({ ...r, ratio: r.median / baseline }));
-  const target = rows.filter((r) => r.name.startsWith("10,000 cells ·") && !r.name.includes("CSV")).every((r) => r.median <= 300);
+  const pages = rows.filter((r) => r.name.startsWith("10,000 cells ·") && !r.name.includes("CSV"));
+  const warmMet = pages.filter((r) => !r.name.includes("cold")).every((r) => r.median <= 300);
+  const coldMet = pages.filter((r) => r.name.includes("cold")).every((r) => r.median <= 300);
   if (values.json) {
-    console.log(JSON.stringify({ repeat, cpus: os.cpus().length, load: os.loadavg()[0], results: rows, targetMet: target }, null, 2));
+    console.log(JSON.stringify({ repeat, cpus: os.cpus().length, load: os.loadavg()[0], results: rows, target: { warm: warmMet, cold: coldMet } }, null, 2));
   } else {
     console.log(`\nGrid page server render, ${repeat} requests each (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}):\n`);
-    console.log(`${"scenario".padEnd(58)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"× 100-cell".padStart(11)} ${"HTML".padStart(9)}`);
+    console.log(`${"scenario".padEnd(58)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"× 100-cell".padStart(11)} ${"server CPU".padStart(11)} ${"HTML".padStart(9)}`);
     for (const r of rows) {
-      console.log(`${r.name.padEnd(58)} ${`${r.median.toFixed(0)} ms`.padStart(8)} ${`${r.p95.toFixed(0)} ms`.padStart(8)} ${r.ratio.toFixed(2).padStart(11)} ${`${(r.bytes / 1024).toFixed(0)} KiB`.padStart(9)}`);
+      const cpu = Number.isNaN(r.cpuMs) ? "—" : `${r.cpuMs.toFixed(0)} ms`;
+      console.log(`${r.name.padEnd(58)} ${`${r.median.toFixed(0)} ms`.padStart(8)} ${`${r.p95.toFixed(0)} ms`.padStart(8)} ${r.ratio.toFixed(2).padStart(11)} ${cpu.padStart(11)} ${`${(r.bytes / 1024).toFixed(0)} KiB`.padStart(9)}`);
     }
-    console.log(`\nTarget (10,000-cell page ≤ 300 ms median): ${target ? "met" : "NOT met"}`);
+    console.log("\nmedian / p95: wall time of the whole HTML response; server CPU: mean CPU time the server spent per request.");
+    console.log(`\nTarget, 10,000-cell page ≤ 300 ms (median): warm ${warmMet ? "met" : "NOT met"}; cold (grid rebuilt) ${coldMet ? "met" : "NOT met"}`);
   }
 } finally {
   stopServer(server);

@@ -3,7 +3,7 @@ import type { CellStatus, SweepStatus } from "../../../db/schema";
 import type { CompositeDefinition } from "../../eval/composite";
 import { formatSchemeToken } from "../../merge/weights";
 import { formatTokens } from "../../merge/plan/tokens";
-import { withComposites, type BaselineView, type MetricValue } from "../metrics";
+import { compositesOf, type BaselineView, type MetricValue } from "../metrics";
 
 /**
  * A sweep's grid, materialised once per data version: the cells' parameters in plain arrays and every metric as
@@ -95,17 +95,6 @@ function baselineValues(baselines: BaselineView[]): Baselines {
   );
 }
 
-/** The scores of each recipe (its latest metrics, then the composites they allow), as withComposites gives them. */
-function recipeScores(rows: RecipeMetricRow[], composites: CompositeDefinition[]): Map<string, MetricValue[]> {
-  const byRecipe = new Map<string, RecipeMetricRow[]>();
-  for (const row of rows) {
-    const list = byRecipe.get(row.recipeHash);
-    if (list) list.push(row);
-    else byRecipe.set(row.recipeHash, [row]);
-  }
-  return new Map([...byRecipe].map(([hash, list]) => [hash, withComposites(list, composites)]));
-}
-
 function schemeTokens(rows: GridCellRow[]): Map<GridCellRow["scheme"], string> {
   const tokens = new Map<GridCellRow["scheme"], string>();
   for (const row of rows) if (!tokens.has(row.scheme)) tokens.set(row.scheme, formatSchemeToken(row.scheme));
@@ -127,32 +116,56 @@ export function buildGridData(source: GridSource): GridData {
     recipeHash: row.recipeHash,
     jobId: row.jobId,
   }));
-  const scores = recipeScores(source.metrics, source.composites);
-  const baselines = baselineValues(source.baselines);
   const columns = new Map<string, MetricColumns>();
   const metrics = new Map<string, GridMetric>();
+  const cellsOf = new Map<string, number[]>();
   cells.forEach((cell, index) => {
-    const values = cell.recipeHash ? scores.get(cell.recipeHash) : undefined;
-    if (!values) return;
-    const baseline = baselines.get(cell.point);
-    for (const metric of values) {
-      let column = columns.get(metric.name);
-      if (!column) {
-        column = emptyColumns(cells.length);
-        columns.set(metric.name, column);
-        metrics.set(metric.name, { name: metric.name, composite: metric.composite, higherIsBetter: metric.higherIsBetter });
-      } else if (metrics.get(metric.name)!.higherIsBetter === null && metric.higherIsBetter !== null) {
-        metrics.get(metric.name)!.higherIsBetter = metric.higherIsBetter;
-      }
+    if (!cell.recipeHash) return;
+    const list = cellsOf.get(cell.recipeHash);
+    if (list) list.push(index);
+    else cellsOf.set(cell.recipeHash, [index]);
+  });
+  // Straight into the columns, no per-cell objects: a recipe's score goes to every cell that uses the recipe.
+  const write = (recipeHash: string, metric: Pick<MetricValue, "name" | "value" | "stderr" | "higherIsBetter">, composite: boolean) => {
+    const indices = cellsOf.get(recipeHash);
+    if (!indices) return;
+    let column = columns.get(metric.name);
+    if (!column) {
+      column = emptyColumns(cells.length);
+      columns.set(metric.name, column);
+      metrics.set(metric.name, { name: metric.name, composite, higherIsBetter: metric.higherIsBetter });
+    } else if (metrics.get(metric.name)!.higherIsBetter === null && metric.higherIsBetter !== null) {
+      metrics.get(metric.name)!.higherIsBetter = metric.higherIsBetter;
+    }
+    const direction = metric.higherIsBetter === null ? -1 : metric.higherIsBetter ? 1 : 0;
+    for (const index of indices) {
       column.value[index] = metric.value;
       column.stderr[index] = metric.stderr ?? NaN;
-      const own = baseline?.own.get(metric.name);
-      const annealed = baseline?.annealed.get(metric.name);
-      column.deltaVsCheckpoint[index] = own === undefined ? NaN : metric.value - own;
-      column.deltaVsAnnealed[index] = annealed === undefined ? NaN : metric.value - annealed;
-      column.direction[index] = metric.higherIsBetter === null ? -1 : metric.higherIsBetter ? 1 : 0;
+      column.direction[index] = direction;
     }
-  });
+  };
+  for (const row of source.metrics) write(row.recipeHash, row, false);
+  if (source.composites.length > 0) {
+    const byRecipe = new Map<string, RecipeMetricRow[]>();
+    for (const row of source.metrics) {
+      const list = byRecipe.get(row.recipeHash);
+      if (list) list.push(row);
+      else byRecipe.set(row.recipeHash, [row]);
+    }
+    for (const [hash, rows] of byRecipe) for (const composite of compositesOf(rows, source.composites)) write(hash, composite, true);
+  }
+  const baselines = baselineValues(source.baselines);
+  for (const [name, column] of columns) {
+    cells.forEach((cell, index) => {
+      const value = column.value[index];
+      if (Number.isNaN(value)) return;
+      const baseline = baselines.get(cell.point);
+      const own = baseline?.own.get(name);
+      const annealed = baseline?.annealed.get(name);
+      if (own !== undefined) column.deltaVsCheckpoint[index] = value - own;
+      if (annealed !== undefined) column.deltaVsAnnealed[index] = value - annealed;
+    });
+  }
   const compositeOrder = source.composites.map((c) => c.name);
   const ordered = [...metrics.values()].sort((a, b) =>
     a.composite !== b.composite ? Number(a.composite) - Number(b.composite) : a.composite ? compositeOrder.indexOf(a.name) - compositeOrder.indexOf(b.name) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,

@@ -18,7 +18,10 @@ interface Entry {
   data: GridData;
 }
 
-const caches = new WeakMap<Db, Map<number, Entry>>();
+// One cache per process: Next bundles the page and the export route separately, and each bundle would otherwise
+// hold (and rebuild) its own copy of this module's state.
+const CACHE_KEY = Symbol.for("pma-lab.sweep-grid-cache");
+const caches: WeakMap<Db, Map<number, Entry>> = ((globalThis as Record<symbol, unknown>)[CACHE_KEY] ??= new WeakMap()) as WeakMap<Db, Map<number, Entry>>;
 
 export function loadGridData(db: Db, sweepId: number, dataDir: string): GridData {
   const composites = readComposites(dataDir);
