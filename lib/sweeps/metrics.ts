@@ -29,14 +29,13 @@ export interface BaselineView {
   annealed: { run: string; checkpointId: number; step: number; metrics: MetricValue[] }[];
 }
 
-/** Which way a delta points: true = an improvement, whatever the metric's direction. */
-export function isImprovement(delta: number, higherIsBetter: boolean | null): boolean | null {
-  if (higherIsBetter === null || delta === 0) return null;
-  return higherIsBetter ? delta > 0 : delta < 0;
-}
+export { isImprovement } from "./direction";
 
-function withComposites(rows: TargetMetric[], composites: CompositeDefinition[]): MetricValue[] {
-  const plain: MetricValue[] = rows.map((r) => ({ name: r.name, value: r.value, stderr: r.stderr, n: r.n, higherIsBetter: r.higherIsBetter, composite: false }));
+type MetricRow = Pick<TargetMetric, "name" | "value" | "stderr" | "n" | "higherIsBetter">;
+
+/** The composites that can be computed from a model's metrics (one whose directions conflict is left out). */
+export function compositesOf(rows: MetricRow[], composites: CompositeDefinition[]): MetricValue[] {
+  if (composites.length === 0) return [];
   const byName = new Map(rows.map((r) => [r.name, r]));
   const extra: MetricValue[] = [];
   for (const definition of composites) {
@@ -48,7 +47,34 @@ function withComposites(rows: TargetMetric[], composites: CompositeDefinition[])
     }
     if (result.value !== null) extra.push({ name: result.name, value: result.value, stderr: result.stderr, n: null, higherIsBetter: true, composite: true });
   }
-  return [...plain.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), ...extra];
+  return extra;
+}
+
+/** A model's metrics sorted by name, then the composites that can be computed from them. */
+export function withComposites(rows: MetricRow[], composites: CompositeDefinition[]): MetricValue[] {
+  const plain: MetricValue[] = rows.map((r) => ({ name: r.name, value: r.value, stderr: r.stderr, n: r.n, higherIsBetter: r.higherIsBetter, composite: false }));
+  return [...plain.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), ...compositesOf(rows, composites)];
+}
+
+/** The baselines at each merge point with their latest metrics (and composites): the un-merged checkpoint and the annealed branches. */
+export function describeBaselines(db: Db, runId: number, points: number[], composites: CompositeDefinition[]): BaselineView[] {
+  const baselines = findPointBaselines(db, runId, [...new Set(points)].sort((a, b) => a - b));
+  const checkpointIds = baselines.flatMap((b) => [...(b.checkpoint ? [b.checkpoint.id] : []), ...b.annealed.map((a) => a.checkpoint.id)]);
+  const rows = listLatestMetrics(db, { checkpointIds });
+  const group = (checkpointId: number) => withComposites(rows.filter((r) => r.checkpointId === checkpointId), composites);
+  return baselines.map((b) => ({
+    point: b.point,
+    checkpoint: b.checkpoint ? { id: b.checkpoint.id, step: b.checkpoint.step, tokens: b.checkpoint.tokens, metrics: group(b.checkpoint.id) } : null,
+    annealed: b.annealed.map((a) => ({ run: a.run, checkpointId: a.checkpoint.id, step: a.checkpoint.step, metrics: group(a.checkpoint.id) })),
+  }));
+}
+
+/** A merged model's metrics with their deltas against the baselines at its T (the first annealed branch there). */
+export function withDeltas(metrics: MetricValue[], baseline: BaselineView | undefined): CellMetric[] {
+  const own = new Map((baseline?.checkpoint?.metrics ?? []).map((m) => [m.name, m.value]));
+  const annealed = new Map((baseline?.annealed[0]?.metrics ?? []).map((m) => [m.name, m.value]));
+  const delta = (from: Map<string, number>, m: MetricValue) => (from.has(m.name) ? m.value - from.get(m.name)! : null);
+  return metrics.map((m) => ({ ...m, deltaVsCheckpoint: delta(own, m), deltaVsAnnealed: delta(annealed, m) }));
 }
 
 export function describeSweepMetrics(
@@ -57,26 +83,15 @@ export function describeSweepMetrics(
   cells: { id: number; point: number; recipeHash: string | null }[],
   composites: CompositeDefinition[],
 ): { byCell: Map<number, CellMetric[]>; baselines: BaselineView[] } {
-  const baselines = findPointBaselines(db, sweep.runId, [...new Set([...sweep.points, ...cells.map((c) => c.point)])].sort((a, b) => a - b));
-  const checkpointIds = baselines.flatMap((b) => [...(b.checkpoint ? [b.checkpoint.id] : []), ...b.annealed.map((a) => a.checkpoint.id)]);
+  const views = describeBaselines(db, sweep.runId, [...sweep.points, ...cells.map((c) => c.point)], composites);
   const recipeHashes = [...new Set(cells.flatMap((c) => (c.recipeHash ? [c.recipeHash] : [])))];
-  const rows = listLatestMetrics(db, { checkpointIds, recipeHashes });
-  const group = (match: (r: TargetMetric) => boolean) => withComposites(rows.filter(match), composites);
-  const views: BaselineView[] = baselines.map((b) => ({
-    point: b.point,
-    checkpoint: b.checkpoint ? { id: b.checkpoint.id, step: b.checkpoint.step, tokens: b.checkpoint.tokens, metrics: group((r) => r.checkpointId === b.checkpoint!.id) } : null,
-    annealed: b.annealed.map((a) => ({ run: a.run, checkpointId: a.checkpoint.id, step: a.checkpoint.step, metrics: group((r) => r.checkpointId === a.checkpoint.id) })),
-  }));
+  const rows = listLatestMetrics(db, { recipeHashes });
   const byPoint = new Map(views.map((v) => [v.point, v]));
-  const byHash = new Map(recipeHashes.map((hash) => [hash, group((r) => r.recipeHash === hash)]));
+  const byHash = new Map(recipeHashes.map((hash) => [hash, withComposites(rows.filter((r) => r.recipeHash === hash), composites)]));
   const byCell = new Map<number, CellMetric[]>();
   for (const cell of cells) {
-    const baseline = byPoint.get(cell.point);
-    const own = new Map((baseline?.checkpoint?.metrics ?? []).map((m) => [m.name, m.value]));
-    const annealed = new Map((baseline?.annealed[0]?.metrics ?? []).map((m) => [m.name, m.value]));
-    const delta = (from: Map<string, number>, m: MetricValue) => (from.has(m.name) ? m.value - from.get(m.name)! : null);
     const metrics = (cell.recipeHash ? byHash.get(cell.recipeHash) : undefined) ?? [];
-    byCell.set(cell.id, metrics.map((m) => ({ ...m, deltaVsCheckpoint: delta(own, m), deltaVsAnnealed: delta(annealed, m) })));
+    byCell.set(cell.id, withDeltas(metrics, byPoint.get(cell.point)));
   }
   return { byCell, baselines: views };
 }

@@ -2,51 +2,93 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { getDb } from "../../../db";
-import { getConfig } from "../../../lib/env";
 import { isPmaError } from "../../../lib/errors";
-import { describeSweep, type SweepDetails } from "../../../lib/sweeps";
-import { Badge, buttonClass, Card, PageHeader, Stat } from "../../components/ui";
+import { patchGridState, toSearchParams, writeGridState, type GridState } from "../../../lib/sweeps/grid/state";
+import { Badge, buttonClass, Card, EmptyState, PageHeader } from "../../components/ui";
 import { cancelSweepAction, retrySweepAction } from "../actions";
-import { CellsTable } from "../cells-table";
 import { AutoRefresh } from "./auto-refresh";
-import { MetricsTable } from "./metrics-table";
+import { BaselinesTable } from "./baselines-table";
+import { GridHeatmap } from "./grid-heatmap";
+import { GridTable } from "./grid-table";
+import { GridToolbar } from "./grid-toolbar";
+import { loadSweepPage, type SweepPageData } from "./grid-data";
+import { SweepSummary } from "./sweep-summary";
 
-export const metadata: Metadata = { title: "Sweep" };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-function load(id: string): SweepDetails {
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Sweep #${(await params).id}` };
+}
+
+function load(id: string, params: URLSearchParams): SweepPageData {
   if (!/^\d+$/.test(id)) notFound();
   try {
-    return describeSweep(getDb(), Number(id), getConfig().dataDir);
+    return loadSweepPage(Number(id), params);
   } catch (error) {
     if (isPmaError(error) && error.code === "sweep_not_found") notFound();
     throw error;
   }
 }
 
-export default async function SweepPage({ params }: { params: Promise<{ id: string }> }) {
+function ViewSwitch({ state }: { state: GridState }) {
+  const href = (view: GridState["view"]) => {
+    const query = writeGridState(patchGridState(state, { view })).toString();
+    return query ? `?${query}` : "?";
+  };
+  return (
+    <nav aria-label="View" className="flex overflow-hidden rounded-lg border border-line text-sm">
+      {(["table", "heatmap"] as const).map((view) => (
+        <Link
+          key={view}
+          href={href(view)}
+          scroll={false}
+          aria-current={state.view === view ? "page" : undefined}
+          className={`px-3.5 py-1.5 ${state.view === view ? "bg-accent-soft font-medium text-accent" : "bg-surface text-muted hover:text-fg"}`}
+        >
+          {view === "table" ? "Table" : "Heatmap"}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+function Legend() {
+  return (
+    <span className="flex flex-wrap items-center gap-x-4 gap-y-1" data-testid="grid-legend">
+      <span>Δ = merged − baseline at the same T (latest checkpoint; first annealed branch there)</span>
+      <span className="text-ok">+/− green: better</span>
+      <span className="text-danger">red: worse</span>
+      <span>grey: the metric states no direction · ↑ higher is better · ↓ lower is better</span>
+    </span>
+  );
+}
+
+export default async function SweepPage({ params, searchParams }: Props) {
   await connection();
-  const sweep = load((await params).id);
-  const c = sweep.counts;
-  const active = sweep.status === "queued" || sweep.status === "running";
+  const page = load((await params).id, toSearchParams(await searchParams));
+  const { counts, state } = page;
+  const active = page.status === "queued" || page.status === "running";
+  const scored = page.metrics.length > 0;
   return (
     <>
-      <AutoRefresh active={active} />
+      <AutoRefresh active={active} everyMs={5_000} />
       <PageHeader
         eyebrow={<Link href="/sweeps" className="hover:underline">← Sweeps</Link>}
-        title={`Sweep #${sweep.id} · ${sweep.run}`}
-        description={<Badge tone={sweep.status === "done" ? "ok" : sweep.status === "failed" ? "danger" : "accent"}>{sweep.status}</Badge>}
+        title={`Sweep #${page.id} · ${page.run}`}
+        description={<Badge tone={page.status === "done" ? "ok" : page.status === "failed" ? "danger" : "accent"}>{page.status}</Badge>}
         actions={
           <>
-            {c.failed + c.cancelled > 0 ? (
+            <Link href={`/sweeps/${page.id}/charts`} className={buttonClass("secondary")}>Charts</Link>
+            <Link href={`/sweeps/${page.id}/prediction`} className={buttonClass("secondary")}>Prediction</Link>
+            {counts.failed + counts.cancelled > 0 ? (
               <form action={retrySweepAction}>
-                <input type="hidden" name="id" value={sweep.id} />
+                <input type="hidden" name="id" value={page.id} />
                 <button className={buttonClass("secondary")}>Retry failed</button>
               </form>
             ) : null}
             {active ? (
               <form action={cancelSweepAction}>
-                <input type="hidden" name="id" value={sweep.id} />
+                <input type="hidden" name="id" value={page.id} />
                 <button className={buttonClass("secondary")}>Cancel</button>
               </form>
             ) : null}
@@ -54,26 +96,29 @@ export default async function SweepPage({ params }: { params: Promise<{ id: stri
         }
       />
       <div className="space-y-6">
-        <Card>
-          <dl className="grid grid-cols-3 gap-6 sm:grid-cols-6">
-            <Stat label="Cells" value={sweep.cells.length} />
-            <Stat label="Done" value={c.done} />
-            <Stat label="Running" value={c.running} />
-            <Stat label="Queued" value={c.queued} />
-            <Stat label="Failed" value={c.failed} />
-            <Stat label="Infeasible" value={c.infeasible} />
-          </dl>
+        <SweepSummary counts={counts} cells={page.cells} evaluators={page.evaluators} />
+        <Card
+          title="Ablation grid"
+          description={scored ? <Legend /> : "No scores yet: evaluations run once each merged model is published."}
+          actions={<ViewSwitch state={state} />}
+          padded={false}
+        >
+          {state.view === "table" && page.table ? (
+            <>
+              <GridToolbar sweepId={page.id} state={state} values={page.values} metrics={page.metrics} />
+              <GridTable state={state} metrics={page.metrics} result={page.table} progress={page.progress} />
+            </>
+          ) : page.heatmap ? (
+            <GridHeatmap state={state} input={page.heatmap.input} values={page.values} metrics={page.metrics} />
+          ) : (
+            <EmptyState title="Nothing to map yet" icon="▦">
+              The heatmap needs scored cells. It fills in as evaluations finish.
+            </EmptyState>
+          )}
         </Card>
-        <Card title="Cells" description="Progress follows the fused pass each cell belongs to; see Jobs for logs." padded={false}>
-          <CellsTable cells={sweep.cells} />
-        </Card>
-        {sweep.evaluators.length > 0 || sweep.cells.some((cell) => cell.metrics.length > 0) ? (
-          <Card
-            title="Scores"
-            description={`Evaluators: ${sweep.evaluators.join(", ") || "none (imported scores)"}. Deltas are merged − baseline at the same T; green is better, whatever the metric's direction.`}
-            padded={false}
-          >
-            <MetricsTable cells={sweep.cells} baselines={sweep.baselines} />
+        {scored ? (
+          <Card title="Baselines" description="The un-merged models each delta is measured against." padded={false}>
+            <BaselinesTable baselines={page.baselines} metrics={page.metrics} />
           </Card>
         ) : null}
       </div>

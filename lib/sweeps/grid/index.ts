@@ -1,0 +1,10 @@
+export { buildGridData } from "./data";
+export type { GridCell, GridData, GridMetric, GridSource } from "./data";
+export { loadGridData } from "./load";
+export { collectGridRows, queryGrid } from "./query";
+export type { GridGroup, GridResult, GridRow, RowMetric } from "./query";
+export * from "./state";
+export { exportGridObjects, exportGridTable } from "./export";
+export type { ExportTable } from "./export";
+export { heatmapRecipes, resolveHeatmapChoice, selectHeatmap } from "./heatmap";
+export type { HeatmapChoice } from "./heatmap";
