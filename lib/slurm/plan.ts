@@ -36,12 +36,11 @@ export function planSubmissions(items: ReadyItem[], maxArraySize: number): Plann
   return order;
 }
 
-/** "sweep #3: 12 sweep-pass jobs (#40–#51)" — the header comment and the UI's description. */
+/** "sweep #3: 12 sweep-pass jobs (#40–#51)": the script's header comment. */
 export function describeSubmission(plan: Pick<PlannedSubmission, "kind" | "sweepId" | "jobIds">): string {
   const ids = plan.jobIds;
   const tags = ids.map((id) => `#${id}`);
-  const list =
-    ids.length === 1 ? `job ${tags[0]}` : isRun(ids) ? `jobs ${tags[0]}–${tags[ids.length - 1]}` : `jobs ${ids.length <= 6 ? tags.join(", ") : `${tags.slice(0, 3).join(", ")}, …, ${tags[ids.length - 1]}`}`;
+  const list = ids.length === 1 ? tags[0] : isRun(ids) ? `${tags[0]}–${tags[ids.length - 1]}` : ids.length <= 6 ? tags.join(", ") : `${tags.slice(0, 3).join(", ")}, …, ${tags[ids.length - 1]}`;
   const what = `${ids.length} ${plan.kind} job${ids.length === 1 ? "" : "s"} (${list})`;
   return plan.sweepId === null ? what : `sweep #${plan.sweepId}: ${what}`;
 }
