@@ -34,13 +34,14 @@ export function findSweepTargets(db: Db, sweepIds: number[]): SlurmSweepTarget[]
   return db.select().from(slurmSweepTargets).where(inArray(slurmSweepTargets.sweepId, sweepIds)).all();
 }
 
-/** Marks jobs as Slurm's; a job already targeted keeps its first settings. */
-export function insertJobTargets(db: Db, rows: { jobId: number; sweepId: number | null; settings: SlurmSettings }[], now: number): void {
-  if (rows.length === 0) return;
-  db.insert(slurmJobTargets)
-    .values(rows.map((row) => ({ ...row, createdAt: now })))
-    .onConflictDoNothing()
-    .run();
+/** Marks jobs as Slurm's; a job targeted again takes the new settings (for its next submission). */
+export function upsertJobTargets(db: Db, rows: { jobId: number; sweepId: number | null; settings: SlurmSettings }[], now: number): void {
+  for (const row of rows) {
+    db.insert(slurmJobTargets)
+      .values({ ...row, createdAt: now })
+      .onConflictDoUpdate({ target: slurmJobTargets.jobId, set: { sweepId: row.sweepId, settings: row.settings } })
+      .run();
+  }
 }
 
 export function findJobTarget(db: Db, jobId: number): SlurmJobTarget | undefined {

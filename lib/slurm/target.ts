@@ -1,5 +1,5 @@
 import { writeTransaction, type Db } from "../../db/client";
-import { findEvaluationJobsForRecipes, findJobsByIds, findSweepById, findSweepTargets, insertJobTargets, listCells, upsertSweepTarget } from "../../db/queries";
+import { findEvaluationJobsForRecipes, findJobsByIds, findSweepById, findSweepTargets, upsertJobTargets, listCells, upsertSweepTarget } from "../../db/queries";
 import type { SlurmSettings } from "../../db/schema";
 import { PmaError } from "../errors";
 import { isLocalOnlyKind } from "../jobs/kinds";
@@ -11,7 +11,7 @@ import { isLocalOnlyKind } from "../jobs/kinds";
  * transaction that enqueues them, so no worker can take one first.
  */
 
-/** Inside the caller's write transaction: these queued jobs run on Slurm. */
+/** Inside the caller's write transaction: these queued jobs run on Slurm, with these settings from their next submission on. */
 export function targetJobsIn(tx: Db, jobIds: number[], target: { sweepId: number | null; settings: SlurmSettings }, now = Date.now()): number[] {
   const jobs = findJobsByIds(tx, jobIds);
   const missing = jobIds.filter((id) => !jobs.some((job) => job.id === id));
@@ -20,7 +20,7 @@ export function targetJobsIn(tx: Db, jobIds: number[], target: { sweepId: number
     if (isLocalOnlyKind(job.kind)) throw new PmaError("slurm_local_only", `job #${job.id} (${job.kind}) needs the server's own database and disk; it cannot run on Slurm`);
   }
   const queued = jobs.filter((job) => job.status === "queued").map((job) => job.id);
-  insertJobTargets(tx, queued.map((jobId) => ({ jobId, sweepId: target.sweepId, settings: target.settings })), now);
+  upsertJobTargets(tx, queued.map((jobId) => ({ jobId, sweepId: target.sweepId, settings: target.settings })), now);
   return queued;
 }
 
@@ -56,5 +56,5 @@ export function targetNewSweepJobs(tx: Db, sweepIds: number[], jobIds: number[],
   const target = findSweepTargets(tx, [...new Set(sweepIds)])[0];
   if (!target) return;
   const jobs = findJobsByIds(tx, jobIds).filter((job) => job.status === "queued" && !isLocalOnlyKind(job.kind));
-  insertJobTargets(tx, jobs.map((job) => ({ jobId: job.id, sweepId: target.sweepId, settings: target.settings })), now);
+  upsertJobTargets(tx, jobs.map((job) => ({ jobId: job.id, sweepId: target.sweepId, settings: target.settings })), now);
 }
