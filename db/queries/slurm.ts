@@ -204,3 +204,10 @@ export function listAttemptsByToken(db: Db, jobId: number, tokenId: number): Job
     .all()
     .map((row) => row.attempt);
 }
+
+/** Which of these jobs run on Slurm. */
+export function findTargetedJobIds(db: Db, jobIds: number[]): Set<number> {
+  if (jobIds.length === 0) return new Set();
+  const rows = db.select({ jobId: slurmJobTargets.jobId }).from(slurmJobTargets).where(inArray(slurmJobTargets.jobId, jobIds)).all();
+  return new Set(rows.map((row) => row.jobId));
+}

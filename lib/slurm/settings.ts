@@ -134,16 +134,16 @@ export function layerSettings(...layers: (SlurmSettings | undefined)[]): SlurmSe
   return merged;
 }
 
-/** "gpu · llm · 8 CPUs · 32G · 1 GPU · 01:40:00": a request or settings in a line (what is unset is left out). */
+/** "partition gpu · 8 CPUs · 32G memory · 1 GPU · time limit 01:40:00": settings in a line (unset ones left out). */
 export function describeSettings(settings: SlurmSettings): string {
   const parts: string[] = [];
   if (settings.partition) parts.push(`partition ${settings.partition}`);
   if (settings.account) parts.push(`account ${settings.account}`);
   if (settings.qos) parts.push(`QoS ${settings.qos}`);
   if (settings.cpus !== undefined) parts.push(`${settings.cpus} CPU${settings.cpus === 1 ? "" : "s"}`);
-  if (settings.memMiB !== undefined) parts.push(formatMemory(settings.memMiB));
+  if (settings.memMiB !== undefined) parts.push(`${formatMemory(settings.memMiB)} memory`);
   if (settings.gpus) parts.push(`${settings.gpus} ${settings.gpuType ? `${settings.gpuType} ` : ""}GPU${settings.gpus === 1 ? "" : "s"}`);
-  if (settings.timeMinutes !== undefined) parts.push(formatSlurmTime(settings.timeMinutes));
+  if (settings.timeMinutes !== undefined) parts.push(`time limit ${formatSlurmTime(settings.timeMinutes)}`);
   for (const option of settings.extra ?? []) parts.push(option);
   return parts.join(" · ");
 }

@@ -22,6 +22,8 @@ if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1
 fi
 
 node="$(hostname -s)"
+# slurmctld finds itself by resolving the controller's name; a fresh container may not list its own.
+getent hosts "${node}" >/dev/null 2>&1 || echo "127.0.0.1 ${node}" >>/etc/hosts
 cpus="$(nproc)"
 # slurmd refuses a node whose configured memory exceeds what it finds; leave 5 % for the system.
 memory_mib="$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.95 }' /proc/meminfo)"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSlurmConfig } from "../../lib/slurm/config";
-import { formatMemory, formatSlurmTime, layerSettings, parseMemory, parseSlurmSettings, parseSlurmTime } from "../../lib/slurm/settings";
+import { describeSettings, formatMemory, formatSlurmTime, layerSettings, parseMemory, parseSlurmSettings, parseSlurmTime } from "../../lib/slurm/settings";
 
 function errorOf(fn: () => unknown): { code?: string; message: string } {
   try {
@@ -46,6 +46,13 @@ describe("Slurm settings", () => {
       expect(error.code).toBe("slurm_settings_invalid");
       expect(error.message).toMatch(new RegExp(`^sweep: ${field.replace(".", "\\.")}`));
     }
+  });
+
+  it("settings in a line for people", () => {
+    expect(describeSettings({ partition: "gpu", cpus: 8, memMiB: 32768, gpus: 2, gpuType: "a100", timeMinutes: 100, extra: ["--exclusive"] })).toBe(
+      "partition gpu · 8 CPUs · 32G memory · 2 a100 GPUs · time limit 01:40:00 · --exclusive",
+    );
+    expect(describeSettings({})).toBe("");
   });
 
   it("layers win field by field and extra options accumulate", () => {

@@ -3,6 +3,7 @@ import type { Db } from "../../db/client";
 import { findJobById, listAttempts, listSubmissionsInState, listTasks, listWorkerTokens } from "../../db/queries";
 import { cancelJob, claimJobById, enqueueJob } from "../../lib/jobs/queue";
 import { JobService } from "../../lib/jobs/service";
+import { jobsSnapshot } from "../../lib/jobs/snapshot";
 import type { SlurmCli } from "../../lib/slurm/commands";
 import { parseSlurmConfig } from "../../lib/slurm/config";
 import { MAX_UNCLAIMED } from "../../lib/slurm/settle";
@@ -101,6 +102,7 @@ describe("settling a job once Slurm is done with it", () => {
     expect(script).toContain(`--job ${job}`);
     await round(); // still pending: nothing new goes out for it
     expect(cli.submitted).toHaveLength(1);
+    expect(jobsSnapshot(db).queued.find((row) => row.id === job)).toMatchObject({ onSlurm: true, worker: null });
     cli.end("COMPLETED");
     await round();
     // It ended without its worker ever claiming the job: counted, and the job goes out again.

@@ -21,7 +21,7 @@ export function SlurmCard({ view, now }: { view: SlurmJobView; now: number }) {
   return (
     <Card
       title="Slurm"
-      description={`Runs on Slurm${target ? `: ${target}` : " with slurm.json's settings"}`}
+      description={`Runs on Slurm, asking for ${target || "slurm.json's settings"}; each submission below is one sbatch call`}
       padded={false}
     >
       {view.tasks.length === 0 ? (
@@ -57,7 +57,7 @@ function SlurmTask({ task, now, open }: { task: SlurmTaskView; now: number; open
       {task.message || task.error ? <p className={`mt-1.5 ${task.settled === "failed" || task.submissionState === "rejected" ? "text-danger" : "text-muted"}`}>{task.message ?? task.error}</p> : null}
       <details className="mt-2" open={open}>
         <summary className="cursor-pointer text-xs text-muted select-none">Batch script (submission #{task.submissionId})</summary>
-        <pre className="mt-2 max-h-96 overflow-auto rounded-lg bg-subtle px-4 py-3 font-mono text-xs leading-relaxed">{task.script}</pre>
+        <pre className="mt-2 max-h-[36rem] overflow-auto rounded-lg bg-subtle px-4 py-3 font-mono text-xs leading-relaxed">{task.script}</pre>
       </details>
     </li>
   );
