@@ -184,15 +184,6 @@ export function submissionHasJob(db: Db, submissionId: number, jobId: number): b
   );
 }
 
-/** How many earlier tasks of this job ended without its worker ever claiming it. */
-export function countUnclaimedTasks(db: Db, jobId: number): number {
-  return db
-    .select({ n: sql<number>`count(*)` })
-    .from(slurmTasks)
-    .where(and(eq(slurmTasks.jobId, jobId), eq(slurmTasks.settled, "unclaimed")))
-    .get()?.n ?? 0;
-}
-
 /** The attempts at a job made by workers that presented this token (a submission's). */
 export function listAttemptsByToken(db: Db, jobId: number, tokenId: number): JobAttempt[] {
   return db

@@ -1,5 +1,5 @@
 import { writeTransaction } from "../../db/client";
-import { countUnclaimedTasks, findJobById, listAttemptsByToken, settleTasks } from "../../db/queries";
+import { findJobById, listAttemptsByToken, listTasksForJob, settleTasks } from "../../db/queries";
 import type { Job, SlurmSubmission, SlurmTask, TaskSettlement } from "../../db/schema";
 import { isLeaseLost } from "../jobs/errors";
 import { cancelJob, failJob, failQueuedJobIn, releaseJob } from "../jobs/queue";
@@ -82,13 +82,24 @@ function applyUnclaimed(job: Job, decision: SlurmDecision, deps: WatchDeps): { a
     case "none":
       return { as: "released", message: `${summary(decision)}; the job goes out again` };
     case "retry": {
-      const times = countUnclaimedTasks(deps.db, job.id) + 1;
+      const times = unclaimedInARow(deps, job.id) + 1;
       if (times < MAX_UNCLAIMED) return { as: "unclaimed", message: `${decision.error.message}, before claiming job #${job.id}; it goes out again` };
       const error = { code: decision.error.code, message: `${times} Slurm jobs in a row ended before claiming job #${job.id}; the last: ${decision.error.message}`, permanent: true };
       writeTransaction(deps.db, (tx) => failQueuedJobIn(tx, job.id, error, now));
       return { as: "failed", message: error.message };
     }
   }
+}
+
+/** Earlier tasks of the job that ended unclaimed, counted back from the latest (submissions refused at sbatch skipped). */
+function unclaimedInARow(deps: WatchDeps, jobId: number): number {
+  let count = 0;
+  for (const { task } of listTasksForJob(deps.db, jobId)) {
+    if (task.settled === "rejected" || task.settled === null) continue;
+    if (task.settled !== "unclaimed") break;
+    count += 1;
+  }
+  return count;
 }
 
 /** "Slurm job 12_3 ended FAILED (exit 1:0)". */

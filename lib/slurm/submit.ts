@@ -37,7 +37,14 @@ interface Prepared {
   jobIds: number[];
 }
 
-export async function submitReady(deps: SubmitterDeps): Promise<{ submitted: number; refused: number }> {
+export interface SubmitOutcome {
+  submitted: number;
+  refused: number;
+  /** sbatch could not reach the controller: the submitter waits before trying again. */
+  unreachable: boolean;
+}
+
+export async function submitReady(deps: SubmitterDeps): Promise<SubmitOutcome> {
   const registry = deps.loadRegistry();
   const prepared = writeTransaction(deps.db, (tx) => {
     const room = deps.config.maxPending - countLiveTasks(tx);
@@ -46,13 +53,19 @@ export async function submitReady(deps: SubmitterDeps): Promise<{ submitted: num
     const items = ready.map((entry) => ({ jobId: entry.job.id, kind: entry.job.kind, sweepId: entry.target.sweepId, request: requestFor(entry, deps.config, registry) }));
     return planSubmissions(items, deps.config.maxArraySize).map((plan) => prepareIn(tx, plan, deps));
   });
-  let submitted = 0;
-  let refused = 0;
+  const outcome: SubmitOutcome = { submitted: 0, refused: 0, unreachable: false };
   for (const submission of prepared) {
-    if (await send(submission, deps)) submitted += 1;
-    else refused += 1;
+    // Once the controller is unreachable, the rest of this round would only time out in turn.
+    const error = outcome.unreachable ? new PmaError("slurm_unavailable", "not tried: sbatch could not reach the controller this round", { permanent: false }) : await send(submission, deps);
+    if (error === null) {
+      outcome.submitted += 1;
+      continue;
+    }
+    refuse(submission, error, deps);
+    outcome.refused += 1;
+    if (!(error instanceof PmaError && error.permanent)) outcome.unreachable = true;
   }
-  return { submitted, refused };
+  return outcome;
 }
 
 function requestFor(entry: ReadyJob, config: SlurmConfig, registry: EvaluatorRegistry | null): SbatchRequest {
@@ -96,15 +109,15 @@ function prepareIn(tx: Db, plan: PlannedSubmission, deps: SubmitterDeps): Prepar
   return { id: row.id, token: token.token, script, jobIds: plan.jobIds };
 }
 
-async function send(submission: Prepared, deps: SubmitterDeps): Promise<boolean> {
+/** sbatch; null when it took the job, else its error. */
+async function send(submission: Prepared, deps: SubmitterDeps): Promise<unknown> {
   try {
     const slurmJobId = await deps.cli.submit(submission.script, { ...deps.baseEnv, PMA_LAB_WORKER_TOKEN: submission.token });
     updateSubmission(deps.db, submission.id, { state: "submitted", slurmJobId, submittedAt: deps.now() });
     deps.say(`submission #${submission.id}: Slurm job ${slurmJobId} for ${submission.jobIds.length} job(s)`);
-    return true;
+    return null;
   } catch (error) {
-    refuse(submission, error, deps);
-    return false;
+    return error;
   }
 }
 

@@ -68,6 +68,9 @@ export async function runSubmitter(options: SubmitterOptions): Promise<Submitter
   };
   say(`submitting to Slurm for ${config.server}; job states from ${accounting ? "sacct and scontrol" : "scontrol show job (no sacct: accounting is not configured)"}; every ${config.pollMs / 1000} s`);
   let recovered = false;
+  // After sbatch could not reach the controller: no new submissions before this time (doubling up to 5 min).
+  let submitAfter = 0;
+  let pauseMs = config.pollMs;
   while (!options.signal?.aborted) {
     try {
       if (!recovered) {
@@ -75,11 +78,16 @@ export async function runSubmitter(options: SubmitterOptions): Promise<Submitter
         recovered = true;
       }
       const watched = await watchSubmissions(deps);
-      const sent = await submitReady(deps);
       stats.settled += watched.settled;
       stats.cancelled += watched.cancelled;
-      stats.submitted += sent.submitted;
-      stats.refused += sent.refused;
+      if (Date.now() >= submitAfter) {
+        const sent = await submitReady(deps);
+        stats.submitted += sent.submitted;
+        stats.refused += sent.refused;
+        pauseMs = sent.unreachable ? Math.min(300_000, pauseMs * 2) : config.pollMs;
+        submitAfter = sent.unreachable ? Date.now() + pauseMs : 0;
+        if (sent.unreachable) say(`sbatch cannot reach the controller; next submission in ${Math.round(pauseMs / 1000)} s`);
+      }
     } catch (error) {
       stats.errors.push(describeError(error));
       say(`round failed: ${describeError(error)}; trying again in ${config.pollMs / 1000} s`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import { findJobById, listAttempts, listSubmissionsInState, listTasks, listWorkerTokens } from "../../db/queries";
-import { cancelJob, claimJobById, enqueueJob } from "../../lib/jobs/queue";
+import { PmaError } from "../../lib/errors";
+import { cancelJob, claimJobById, enqueueJob, retryJob } from "../../lib/jobs/queue";
 import { JobService } from "../../lib/jobs/service";
 import { jobsSnapshot } from "../../lib/jobs/snapshot";
 import type { SlurmCli } from "../../lib/slurm/commands";
@@ -156,6 +157,31 @@ describe("settling a job once Slurm is done with it", () => {
     }
     expect(cli.submitted).toHaveLength(1 + MAX_UNCLAIMED);
     expect(findJobById(db, flaky)).toMatchObject({ status: "failed", lastError: { message: expect.stringContaining(`${MAX_UNCLAIMED} Slurm jobs in a row ended before claiming job #${flaky}`) } });
+    // Retried by hand, it gets a fresh count.
+    retryJob(db, flaky);
+    await round();
+    cli.end("FAILED", { exit: { code: 0, signal: 9 } });
+    await round();
+    expect(findJobById(db, flaky)?.status).toBe("queued");
+  });
+
+  it("an unreachable controller leaves the jobs queued, stops trying for the round, and they go out later", async () => {
+    const { db, cli, deps } = setup();
+    const jobs = [1, 2].map(() => enqueueJob(db, { kind: "noop", payload: {} }).id);
+    for (const job of jobs) targetJob(db, job, {});
+    const original = cli.submit.bind(cli);
+    let tries = 0;
+    cli.submit = async () => {
+      tries += 1;
+      throw new PmaError("slurm_unavailable", "sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)", { permanent: false });
+    };
+    expect(await submitReady(deps)).toEqual({ submitted: 0, refused: 2, unreachable: true });
+    expect(tries).toBe(1);
+    expect(jobs.map((job) => findJobById(db, job)?.status)).toEqual(["queued", "queued"]);
+    expect(listSubmissionsInState(db, ["rejected"])).toHaveLength(2);
+    expect(listWorkerTokens(db).every((token) => token.revokedAt !== null)).toBe(true);
+    cli.submit = original;
+    expect(await submitReady(deps)).toMatchObject({ submitted: 2, unreachable: false });
   });
 
   it("cancels: here first means scancel; the owner's scancel cancels the job; an administrator's fails it", async () => {
