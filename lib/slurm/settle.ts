@@ -38,6 +38,8 @@ export async function settleTask(input: SettleInput, deps: WatchDeps): Promise<T
   let settled: { as: TaskSettlement; message: string };
   if (job && lease) settled = applyUnderLease(job, lease, decision, deps);
   else if (job && ours.length === 0 && job.status === "queued") settled = applyUnclaimed(job, decision, deps);
+  else if (decision.action === "none") settled = { as: "cancelled", message: decision.message };
+  else if (ours.length === 0) settled = { as: "reported", message: `${describeEnd(slurmId, state)}; job #${task.jobId} was already ${job?.status ?? "deleted"}` };
   else settled = { as: "reported", message: `${describeEnd(slurmId, state)}; the worker reported job #${task.jobId} itself` };
   settleTasks(deps.db, [task.id], settled.as, settled.message, deps.now());
   if (settled.as !== "reported") deps.say(`job #${task.jobId}: ${settled.message}`);
@@ -61,7 +63,7 @@ function applyUnderLease(job: Job, leaseToken: string, decision: SlurmDecision, 
         cancelJob(deps.db, job.id, { now });
         return { as: "cancelled", message: decision.message };
       case "none":
-        return { as: "reported", message: decision.message };
+        return { as: "cancelled", message: decision.message };
     }
   } catch (error) {
     if (!isLeaseLost(error)) throw error;

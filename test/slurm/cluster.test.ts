@@ -132,7 +132,7 @@ describe.skipIf(!available)("the Slurm executor on a real single-node cluster", 
       return current.tasks[0]?.settled ? current : null;
     }, 60_000, 100);
     expect(view.tasks).toHaveLength(1);
-    expect(view.tasks[0]).toMatchObject({ cancelRequested: true, settled: "reported" });
+    expect(view.tasks[0]).toMatchObject({ cancelRequested: true, settled: "cancelled", message: expect.stringContaining("cancelled by PMA Lab") });
     expect(view.tasks[0].state).toBe("CANCELLED");
     expect(scontrolState(view.tasks[0].slurmId!)).toBe("CANCELLED");
     expect(findJobById(db, job)?.status).toBe("cancelled");

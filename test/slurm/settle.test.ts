@@ -193,6 +193,7 @@ describe("settling a job once Slurm is done with it", () => {
     cli.end("CANCELLED");
     await round();
     expect(findJobById(db, mine)?.status).toBe("cancelled");
+    expect(listTasks(db, 1)[0]).toMatchObject({ settled: "cancelled", message: expect.stringContaining("cancelled by PMA Lab") });
     expect(cli.submitted).toHaveLength(1);
 
     const owner = await slurmJob(db, round);
