@@ -8,7 +8,7 @@ import { parseConfig } from "../../lib/env";
 import { cancelJob, enqueueJob } from "../../lib/jobs/queue";
 import { parseSchemeList } from "../../lib/merge/weights";
 import { targetJob } from "../../lib/slurm/target";
-import { describeSlurmJob } from "../../lib/slurm/view";
+import { describeSlurmJob, listLiveSlurmTasks } from "../../lib/slurm/view";
 import { createSweep, describeSweep } from "../../lib/sweeps";
 import { llamaTensorSpecs, writeCheckpoint } from "../helpers/checkpoint-fixtures";
 import { tempDataDir } from "../lib/jobs/helpers";
@@ -84,7 +84,9 @@ describe.skipIf(!available)("the Slurm executor on a real single-node cluster", 
     // One output per pass: four passes enqueued together, which go out as one job array.
     const sweep = createSweep(db, { ...grid, chunkSize: 1, slurm: {} }, { dataDir });
     expect(sweep.estimate.jobs).toHaveLength(4);
-    await until(() => results(db, dataDir, sweep.id).status === "done" && evaluationsDone(db), 240_000, 250).catch((error) => {
+    // Done: the sweep and its evaluations finished, and Slurm has finished every task (the slow one aside).
+    const tasksLeft = () => listLiveSlurmTasks(db).filter((task) => task.jobId !== slowJob).length;
+    await until(() => results(db, dataDir, sweep.id).status === "done" && evaluationsDone(db) && tasksLeft() === 0, 240_000, 250).catch((error) => {
       throw new Error(`${(error as Error).message}\n${lab.log.join("\n")}`);
     });
     const got = results(db, dataDir, sweep.id);
