@@ -34,7 +34,6 @@ export interface RequestLayers {
   target?: SlurmSettings;
 }
 
-const MiB = 1024 * 1024;
 const THROUGHPUT = 100e6;
 
 export function estimateRequest(job: JobForRequest, evaluator?: EvaluatorForRequest): Required<Pick<SlurmSettings, "cpus" | "memMiB" | "gpus" | "timeMinutes">> {
@@ -69,9 +68,4 @@ export function resolveRequest(job: JobForRequest, layers: RequestLayers): Sbatc
     ...(settings.gpuType && settings.gpus! > 0 ? { gpuType: settings.gpuType } : {}),
     extra: settings.extra ?? [],
   };
-}
-
-/** Bytes → MiB, for messages. */
-export function toMiB(bytes: number): number {
-  return Math.ceil(bytes / MiB);
 }
