@@ -38,7 +38,9 @@ export function JobTable({ rows, now, mode }: { rows: JobRow[]; now: number; mod
                   #{row.id}
                 </Link>
               </td>
-              <td className={tableClass.td}>{row.kind}</td>
+              <td className={tableClass.td}>
+                {row.kind} {row.onSlurm ? <Badge tone="violet">Slurm</Badge> : null}
+              </td>
               <td className={`${tableClass.td} max-w-xs truncate text-muted`}>{row.summary}</td>
               <td className={tableClass.td}>{mode === "running" ? <RunningCell row={row} now={now} /> : mode === "queued" ? <DueCell row={row} now={now} /> : <FinishedCell row={row} />}</td>
               <td className={`${tableClass.td} num`}>
@@ -68,7 +70,7 @@ function RunningCell({ row, now }: { row: JobRow; now: number }) {
 }
 
 function DueCell({ row, now }: { row: JobRow; now: number }) {
-  if (row.runAfter <= now) return <span className="text-muted">now</span>;
+  if (row.runAfter <= now) return <span className="text-muted">{row.onSlurm ? "waiting for Slurm" : "now"}</span>;
   return (
     <span className="text-muted" title={row.lastError?.message}>
       retry in {Math.ceil((row.runAfter - now) / 1000)} s

@@ -7,6 +7,7 @@ import { getDb } from "../../db";
 import { findRunByName } from "../../db/queries";
 import { getConfig } from "../../lib/env";
 import { describeError, isPmaError } from "../../lib/errors";
+import { slurmFormFields, slurmSettingsFromForm } from "../../lib/slurm/form";
 import { cancelSweepCells, createSweep, parseGridText, previewSweep, retrySweepCells, type SweepPreview } from "../../lib/sweeps";
 
 export interface LaunchState {
@@ -24,6 +25,9 @@ const formSchema = z.object({
   schemes: z.string().trim().min(1, "at least one scheme"),
   keep: z.string().optional(),
   intent: z.enum(["preview", "launch"]),
+  /** "slurm" runs the sweep through the Slurm submitter; the fields below are its sbatch settings (all optional). */
+  executor: z.enum(["local", "slurm"]).default("local"),
+  ...slurmFormFields,
 });
 
 /** Preview (nothing stored) or launch (one transaction, then off to the sweep's page). */
@@ -35,7 +39,8 @@ export async function launchSweepAction(_previous: LaunchState, formData: FormDa
   try {
     const db = getDb();
     const run = findRunByName(db, parsed.data.run);
-    const request = { run: parsed.data.run, ...parseGridText(parsed.data, run?.tokensPerStep ?? null), keep: parsed.data.keep === "on" };
+    const slurm = parsed.data.executor === "slurm" ? slurmSettingsFromForm(parsed.data) : undefined;
+    const request = { run: parsed.data.run, ...parseGridText(parsed.data, run?.tokensPerStep ?? null), keep: parsed.data.keep === "on", slurm };
     const deps = { dataDir: getConfig().dataDir };
     if (parsed.data.intent === "preview") return { status: "preview", preview: previewSweep(db, request, deps), values };
     id = createSweep(db, request, deps).id;

@@ -105,3 +105,18 @@ export function listEvaluationsOfTarget(db: Db, target: EvaluationTargetRef): Ev
   const where = target.checkpointId !== undefined ? eq(evaluations.checkpointId, target.checkpointId) : eq(evaluations.recipeHash, target.recipeHash!);
   return db.select().from(evaluations).where(where).orderBy(desc(evaluations.createdAt)).all();
 }
+
+/** Jobs of the evaluations of these merged models (any status). */
+export function findEvaluationJobsForRecipes(db: Db, recipeHashes: string[]): number[] {
+  if (recipeHashes.length === 0) return [];
+  const ids: number[] = [];
+  for (let start = 0; start < recipeHashes.length; start += 500) {
+    const rows = db
+      .select({ jobId: evaluations.jobId })
+      .from(evaluations)
+      .where(inArray(evaluations.recipeHash, recipeHashes.slice(start, start + 500)))
+      .all();
+    for (const row of rows) if (row.jobId !== null) ids.push(row.jobId);
+  }
+  return ids;
+}

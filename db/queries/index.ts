@@ -8,3 +8,4 @@ export * from "./artifacts";
 export * from "./evaluations";
 export * from "./metrics";
 export * from "./grid";
+export * from "./slurm";

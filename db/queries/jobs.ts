@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { notTargetedAtSlurm } from "./slurm";
 import { jobAttempts, jobs, type AttemptOutcome, type Job, type JobAttempt, type JobError, type JobProgress, type JobStatus } from "../schema";
 
 /**
@@ -44,19 +45,19 @@ export function listExpiredLeases(db: Db, now: number): Job[] {
     .all();
 }
 
-/** The next job due among `kinds`: highest priority, then oldest. */
+/** The next job due among `kinds`: highest priority, then oldest. Jobs that run on Slurm are not for workers to pick. */
 export function findNextDueJob(db: Db, kinds: string[], now: number): Job | undefined {
   if (kinds.length === 0) return undefined;
   return db
     .select()
     .from(jobs)
-    .where(and(eq(jobs.status, "queued"), inArray(jobs.kind, kinds), lte(jobs.runAfter, now)))
+    .where(and(eq(jobs.status, "queued"), inArray(jobs.kind, kinds), lte(jobs.runAfter, now), notTargetedAtSlurm(db)))
     .orderBy(desc(jobs.priority), asc(jobs.id))
     .limit(1)
     .get();
 }
 
-/** Queued or running jobs among `kinds`, and when the earliest queued one becomes due. */
+/** Queued or running jobs among `kinds` that workers may claim (not Slurm's), and when the earliest queued one becomes due. */
 export function countPendingJobs(db: Db, kinds: string[]): { pending: number; nextRunAfter: number | null } {
   if (kinds.length === 0) return { pending: 0, nextRunAfter: null };
   const row = db
@@ -65,7 +66,7 @@ export function countPendingJobs(db: Db, kinds: string[]): { pending: number; ne
       nextRunAfter: sql<number | null>`min(case when ${jobs.status} = 'queued' then ${jobs.runAfter} end)`,
     })
     .from(jobs)
-    .where(and(inArray(jobs.status, ["queued", "running"]), inArray(jobs.kind, kinds)))
+    .where(and(inArray(jobs.status, ["queued", "running"]), inArray(jobs.kind, kinds), notTargetedAtSlurm(db)))
     .get();
   return { pending: row?.pending ?? 0, nextRunAfter: row?.nextRunAfter ?? null };
 }
@@ -146,13 +147,8 @@ export function sumReservedBytes(db: Db): number {
   return row?.bytes ?? 0;
 }
 
-/** Takes the next due job among `kinds` for a worker (call inside BEGIN IMMEDIATE): one attempt more, a new lease. */
-export function claimNextJob(
-  db: Db,
-  claim: { kinds: string[]; now: number; leaseToken: string; leaseExpiresAt: number; workerId: number | null },
-): Job | undefined {
-  const next = findNextDueJob(db, claim.kinds, claim.now);
-  if (!next) return undefined;
+/** Takes exactly this job, if queued and due (call inside BEGIN IMMEDIATE): the `worker --job ID` claim. */
+export function claimJobRow(db: Db, claim: { jobId: number; now: number; leaseToken: string; leaseExpiresAt: number; workerId: number | null }): Job | undefined {
   return db
     .update(jobs)
     .set({
@@ -166,7 +162,16 @@ export function claimNextJob(
       progress: null,
       updatedAt: claim.now,
     })
-    .where(and(eq(jobs.id, next.id), eq(jobs.status, "queued")))
+    .where(and(eq(jobs.id, claim.jobId), eq(jobs.status, "queued"), lte(jobs.runAfter, claim.now)))
     .returning()
     .get();
+}
+
+/** Takes the next due job among `kinds` for a worker (call inside BEGIN IMMEDIATE): one attempt more, a new lease. */
+export function claimNextJob(
+  db: Db,
+  claim: { kinds: string[]; now: number; leaseToken: string; leaseExpiresAt: number; workerId: number | null },
+): Job | undefined {
+  const next = findNextDueJob(db, claim.kinds, claim.now);
+  return next ? claimJobRow(db, { ...claim, jobId: next.id }) : undefined;
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { PmaError } from "../errors";
+import { slurmSettingsSchema, toStoredSettings } from "../slurm/settings";
 import { parseComposite, type CompositeDefinition } from "./composite";
 import { EVALUATOR_KINDS, evaluatorKinds, type EvaluatorDefinition } from "./kinds";
 import { isJsonObject, parseStrictJson } from "./strict-json";
@@ -37,6 +38,8 @@ const entrySchema = z
     /** A week at most: longer is a hung job, not an evaluation. */
     timeoutSeconds: z.number().int().positive().max(7 * 24 * 3600).default(3600),
     settings: z.unknown().default({}),
+    /** Overrides slurm.json for this evaluator's jobs on Slurm (lib/slurm/resources.ts). */
+    slurm: slurmSettingsSchema.optional(),
   })
   .strict();
 
@@ -98,6 +101,7 @@ export function parseEvaluatorsConfig(text: string, source: string): EvaluatorDe
       timeoutSeconds: entry.data.timeoutSeconds,
       settings: settings.data,
       source,
+      ...(entry.data.slurm ? { slurm: toStoredSettings(entry.data.slurm) } : {}),
     });
   });
   return definitions;

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeTransaction, type Db } from "../../db/client";
 import {
+  claimJobRow,
   claimNextJob,
   countPendingJobs,
   endAttempt,
@@ -15,7 +16,7 @@ import {
   touchWorker,
   updateJob,
 } from "../../db/queries";
-import type { Job, JobAttempt, JobError, JobProgress } from "../../db/schema";
+import type { Job, JobAttempt, JobError, JobProgress, JobStatus } from "../../db/schema";
 import { recordEvaluateResult } from "../eval/record";
 import { PmaError } from "../errors";
 import { jobNotFound, leaseLost } from "./errors";
@@ -139,28 +140,69 @@ export function claimJob(db: Db, request: { workerId: number | null; kinds: stri
       const leaseToken = randomBytes(18).toString("base64url");
       const job = claimNextJob(tx, { kinds, now: at, leaseToken, leaseExpiresAt: at + leaseMs, workerId: request.workerId });
       if (!job) break;
-      const logPath = attemptLogPath(job.id, job.claims);
-      insertAttempt(tx, { jobId: job.id, attempt: job.claims, leaseToken, workerId: request.workerId, logPath, startedAt: at });
-      try {
-        const payload = parsePayload(job.kind, job.payload);
-        claimed = {
-          id: job.id,
-          kind: job.kind as JobKind,
-          payload,
-          attempt: job.claims,
-          maxAttempts: job.maxAttempts,
-          leaseToken,
-          leaseExpiresAt: at + leaseMs,
-          logPath,
-        };
-      } catch (error) {
-        const jobError = toJobError(error);
-        finishAttempt(tx, job, leaseToken, { status: "failed", outcome: "failed", error: jobError }, at);
-      }
+      claimed = openAttempt(tx, job, { leaseToken, leaseMs, workerId: request.workerId }, at);
     }
     if (claimed) syncDependents(tx, [claimed.id], at);
     return { job: claimed, ...countPendingJobs(tx, kinds) };
   });
+}
+
+export interface ClaimByIdResult {
+  /** Set when this call claimed the job. */
+  job: ClaimedJob | null;
+  /** The job's status after the call: "running" without `job` means another attempt holds it. */
+  status: JobStatus;
+  /** When a queued job becomes due (it backs off after a failure). */
+  runAfter: number | null;
+  /** Until when another attempt's lease runs, when it is running elsewhere. */
+  leaseExpiresAt: number | null;
+}
+
+/**
+ * Claims exactly `jobId` (`pma-lab worker --job ID`: a Slurm task runs the one job it was submitted for). Same
+ * lease rules as claimJob; when the job is not claimable the answer says why, so the caller can wait or leave.
+ */
+export function claimJobById(db: Db, request: { workerId: number | null; jobId: number; leaseMs: number }, options: QueueOptions = {}): ClaimByIdResult {
+  const at = now(options);
+  const leaseMs = clampLease(request.leaseMs);
+  return writeTransaction(db, (tx) => {
+    reapExpired(tx, at, options);
+    if (request.workerId !== null) touchWorker(tx, request.workerId, at);
+    const leaseToken = randomBytes(18).toString("base64url");
+    const row = claimJobRow(tx, { jobId: request.jobId, now: at, leaseToken, leaseExpiresAt: at + leaseMs, workerId: request.workerId });
+    const claimed = row ? openAttempt(tx, row, { leaseToken, leaseMs, workerId: request.workerId }, at) : null;
+    if (claimed) syncDependents(tx, [claimed.id], at);
+    const job = findJobById(tx, request.jobId);
+    if (!job) throw jobNotFound(request.jobId);
+    return {
+      job: claimed,
+      status: job.status,
+      runAfter: job.status === "queued" ? job.runAfter : null,
+      leaseExpiresAt: job.status === "running" ? job.leaseExpiresAt : null,
+    };
+  });
+}
+
+/** Records the attempt a claim opened; a payload that no longer validates fails the job permanently (null). */
+function openAttempt(tx: Db, job: Job, lease: { leaseToken: string; leaseMs: number; workerId: number | null }, at: number): ClaimedJob | null {
+  const logPath = attemptLogPath(job.id, job.claims);
+  insertAttempt(tx, { jobId: job.id, attempt: job.claims, leaseToken: lease.leaseToken, workerId: lease.workerId, logPath, startedAt: at });
+  try {
+    const payload = parsePayload(job.kind, job.payload);
+    return {
+      id: job.id,
+      kind: job.kind as JobKind,
+      payload,
+      attempt: job.claims,
+      maxAttempts: job.maxAttempts,
+      leaseToken: lease.leaseToken,
+      leaseExpiresAt: at + lease.leaseMs,
+      logPath,
+    };
+  } catch (error) {
+    finishAttempt(tx, job, lease.leaseToken, { status: "failed", outcome: "failed", error: toJobError(error) }, at);
+    return null;
+  }
 }
 
 /** Returns jobs whose lease expired to the queue (or fails them when out of attempts). Safe to call anywhere. */
@@ -294,6 +336,18 @@ export function cancelJobIn(tx: Db, jobId: number, at: number): Job {
   updateJob(tx, jobId, { status: "cancelled", leaseExpiresAt: null, finishedAt: at }, at);
   syncDependents(tx, [jobId], at);
   return findJobById(tx, jobId)!;
+}
+
+/**
+ * Fails a queued job that no attempt holds, with a permanent error: what runs it outside the queue (the Slurm
+ * submitter) knows it cannot succeed as it is. Returns false, changing nothing, unless the job is queued.
+ */
+export function failQueuedJobIn(tx: Db, jobId: number, error: JobError, at: number): boolean {
+  const job = findJobById(tx, jobId);
+  if (!job || job.status !== "queued") return false;
+  updateJob(tx, jobId, { status: "failed", lastError: error, leaseToken: null, leaseExpiresAt: null, finishedAt: at }, at);
+  syncDependents(tx, [jobId], at);
+  return true;
 }
 
 /** Puts a failed or cancelled job back in the queue with a fresh attempt budget. */

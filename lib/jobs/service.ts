@@ -7,11 +7,13 @@ import { appendJobLog } from "./logs";
 import { publishArtifact, type PublishRequest, type PublishResult } from "./publish";
 import {
   claimJob,
+  claimJobById,
   completeJob,
   failJob,
   heartbeatJob,
   releaseJob,
   reportProgress,
+  type ClaimByIdResult,
   type ClaimResult,
   type FailOutcome,
 } from "./queue";
@@ -60,6 +62,10 @@ export class JobService {
 
   claim(request: { workerId: number; kinds: string[]; leaseMs: number }): ClaimResult {
     return claimJob(this.db, request, { now: this.clock(), backoff: this.config.backoff });
+  }
+
+  claimById(request: { workerId: number; jobId: number; leaseMs: number }): ClaimByIdResult {
+    return claimJobById(this.db, request, { now: this.clock(), backoff: this.config.backoff });
   }
 
   heartbeat(request: JobCall & { leaseMs: number; workerId?: number }): { leaseExpiresAt: number } {

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import { countJobsByStatus, findWorkerById, listAttempts, listJobs, listWorkers } from "../../db/queries";
+import { countJobsByStatus, findTargetedJobIds, findWorkerById, listAttempts, listJobs, listWorkers } from "../../db/queries";
 import type { Job, JobStatus, Worker } from "../../db/schema";
 import { diskUsage, type DiskUsage } from "../disk";
 
@@ -20,6 +20,8 @@ export interface JobRow {
   finishedAt: number | null;
   /** What the job is about, in a few words (outputs of a pass, a sweep id). */
   summary: string;
+  /** The job runs on Slurm (its worker is a Slurm task, started by the submitter). */
+  onSlurm: boolean;
 }
 
 export interface WorkerRow extends Omit<Worker, "tokenId"> {
@@ -56,7 +58,7 @@ export function summarizeJob(job: Job): string {
   return "";
 }
 
-export function toJobRow(job: Job, workerNames: Map<number, string>): JobRow {
+export function toJobRow(job: Job, workerNames: Map<number, string>, onSlurm = false): JobRow {
   return {
     id: job.id,
     kind: job.kind,
@@ -73,6 +75,7 @@ export function toJobRow(job: Job, workerNames: Map<number, string>): JobRow {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     summary: summarizeJob(job),
+    onSlurm,
   };
 }
 
@@ -82,11 +85,14 @@ export function jobsSnapshot(db: Db, options: { dataDir?: string; now?: number; 
   // Workers killed without a goodbye never mark themselves stopped; after an hour of silence they are gone.
   const workers = listWorkers(db, { includeStopped: false, limit: 50 }).filter((worker) => now - worker.lastHeartbeat < 3_600_000);
   const names = new Map(workers.map((worker) => [worker.id, worker.name]));
-  const rows = (statuses: JobStatus[], limit: number) =>
-    listJobs(db, { statuses, limit }).map((job) => {
+  const rows = (statuses: JobStatus[], limit: number) => {
+    const jobs = listJobs(db, { statuses, limit });
+    const slurm = findTargetedJobIds(db, jobs.map((job) => job.id));
+    return jobs.map((job) => {
       if (job.workerId && !names.has(job.workerId)) names.set(job.workerId, findWorkerById(db, job.workerId)?.name ?? `#${job.workerId}`);
-      return toJobRow(job, names);
+      return toJobRow(job, names, slurm.has(job.id));
     });
+  };
   return {
     at: now,
     counts: countJobsByStatus(db),

@@ -26,15 +26,19 @@ function hashToken(token: string): Buffer {
 }
 
 export function createWorkerToken(db: Db, name: string): { name: string; token: string } {
+  const { token } = writeTransaction(db, (tx) => createWorkerTokenIn(tx, name));
+  return { name, token };
+}
+
+/** createWorkerToken inside the caller's write transaction (a Slurm submission creates its token with its rows). */
+export function createWorkerTokenIn(tx: Db, name: string): { id: number; name: string; token: string } {
   if (!NAME_PATTERN.test(name)) throw new PmaError("token_name_invalid", `"${name}": use letters, digits, '.', '_' or '-' (at most 64)`);
-  return writeTransaction(db, (tx) => {
-    if (findWorkerTokenByName(tx, name)) throw new PmaError("token_name_taken", `a worker token named "${name}" exists already (revoked ones keep their name)`);
-    // The id is part of the token, so insert a random placeholder hash first and set the real one once it is known.
-    const row = insertWorkerToken(tx, name, randomBytes(32).toString("hex"));
-    const token = `pmaw_${row.id}_${randomBytes(32).toString("base64url")}`;
-    setWorkerTokenHash(tx, row.id, hashToken(token).toString("hex"));
-    return { name, token };
-  });
+  if (findWorkerTokenByName(tx, name)) throw new PmaError("token_name_taken", `a worker token named "${name}" exists already (revoked ones keep their name)`);
+  // The id is part of the token, so insert a random placeholder hash first and set the real one once it is known.
+  const row = insertWorkerToken(tx, name, randomBytes(32).toString("hex"));
+  const token = `pmaw_${row.id}_${randomBytes(32).toString("base64url")}`;
+  setWorkerTokenHash(tx, row.id, hashToken(token).toString("hex"));
+  return { id: row.id, name, token };
 }
 
 export function revokeToken(db: Db, name: string): void {

@@ -11,6 +11,9 @@ import { checkEvaluatorNames, enqueueSweepEvaluations } from "./evaluations";
 import { enqueueRecipes, type EnqueueDeps, type SweepEstimate } from "./enqueue";
 import { sweepRequestSchema, type SweepRequest } from "./request";
 import { describeSweep, type SweepDetails } from "./show";
+import { loadSlurmConfig } from "../slurm/config";
+import { toStoredSettings } from "../slurm/settings";
+import { targetSweepIn } from "../slurm/target";
 
 export type CreatedSweep = SweepDetails & { estimate: SweepEstimate };
 
@@ -31,6 +34,8 @@ export function createSweepIn(tx: Db, request: SweepRequest, deps: EnqueueDeps):
   const run = findRunByName(tx, parsed.run);
   if (!run) throw new PmaError("run_not_found", `no run named "${parsed.run}"`);
   const sweep = insertSweep(tx, { runId: run.id, grid: toGrid(parsed), evaluators: [...new Set(parsed.evaluators)] });
+  // Targeted before anything is enqueued: every job enqueued for the sweep follows it to Slurm.
+  if (parsed.slurm) targetSweepIn(tx, sweep.id, slurmSettingsFor(parsed.slurm, deps.dataDir));
   const estimate = addCells(tx, sweep, run, toGrid(parsed), parsed, deps);
   if (registry) enqueueSweepEvaluations(tx, sweep.id, deps.dataDir, registry);
   return { ...describeSweep(tx, sweep.id, deps.dataDir), estimate };
@@ -60,6 +65,12 @@ function sweepRegistry(names: string[], deps: EnqueueDeps): EvaluatorRegistry | 
   const registry = deps.registry ?? loadEvaluators(deps.dataDir);
   checkEvaluatorNames(registry, names);
   return registry;
+}
+
+/** A sweep goes to Slurm only where Slurm is configured: refuse before storing anything otherwise. */
+function slurmSettingsFor(settings: NonNullable<ReturnType<typeof parseRequest>["slurm"]>, dataDir: string) {
+  loadSlurmConfig(dataDir);
+  return toStoredSettings(settings);
 }
 
 function parseRequest(request: SweepRequest) {

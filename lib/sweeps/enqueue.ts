@@ -3,6 +3,7 @@ import { findActiveJobsForRecipes, findPublishedArtifactsByRecipes, insertRecipe
 import { checkDiskSpace, type StatDisk } from "../disk";
 import { PmaError } from "../errors";
 import { enqueueJob } from "../jobs/queue";
+import { targetNewSweepJobs } from "../slurm/target";
 import type { EvaluatorRegistry } from "../eval/registry";
 import type { MergeRecipe } from "../merge/plan";
 import { estimateOutputBytes, scheduleFusedPasses, type RecipeWork } from "./schedule";
@@ -71,6 +72,7 @@ export function enqueueRecipes(
     for (const hash of job.recipeHashes) jobByRecipe.set(hash, row.id);
     deps.afterEnqueue?.(row.id);
   }
+  targetNewSweepJobs(tx, [context.sweepId], jobs);
   return {
     jobByRecipe,
     published: new Set(published.keys()),

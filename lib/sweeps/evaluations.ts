@@ -4,6 +4,7 @@ import type { Checkpoint, Sweep } from "../../db/schema";
 import { dataLayout } from "../disk";
 import { checkpointCandidate, enqueueEvaluations, mergeCandidate, type EvaluationCandidate } from "../eval/enqueue";
 import { loadEvaluators, type EvaluatorRegistry } from "../eval/registry";
+import { targetNewSweepJobs } from "../slurm/target";
 
 /**
  * A sweep's evaluations: its merged models, and the baselines every comparison needs — the run's own latest
@@ -57,7 +58,9 @@ export function enqueueSweepEvaluations(tx: Db, sweepId: number, dataDir: string
   const published = findPublishedArtifactsByRecipes(tx, hashes);
   const artifacts = dataLayout(dataDir).artifacts;
   const candidates = [...baselineCandidates(tx, sweep), ...[...published.keys()].map((hash) => mergeCandidate(hash, artifacts))];
-  return enqueueEvaluations(tx, registry, sweep.evaluators, candidates, options).queued.length;
+  const { queued } = enqueueEvaluations(tx, registry, sweep.evaluators, candidates, options);
+  targetNewSweepJobs(tx, [sweepId], queued.map((q) => q.jobId));
+  return queued.length;
 }
 
 /**
@@ -78,5 +81,7 @@ export function enqueueMergeEvaluations(tx: Db, recipeHash: string, dataDir: str
   const known = new Set(registry.list().map((e) => e.name));
   const names = [...new Set(sweeps.flatMap((sweep) => sweep.evaluators))].filter((name) => known.has(name));
   if (names.length === 0) return 0;
-  return enqueueEvaluations(tx, registry, names, [mergeCandidate(recipeHash, dataLayout(dataDir).artifacts)]).queued.length;
+  const { queued } = enqueueEvaluations(tx, registry, names, [mergeCandidate(recipeHash, dataLayout(dataDir).artifacts)]);
+  targetNewSweepJobs(tx, sweeps.map((sweep) => sweep.id), queued.map((q) => q.jobId));
+  return queued.length;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { schemeSpecSchema } from "../merge/weights";
+import { slurmSettingsSchema } from "../slurm/settings";
 
 /** A sweep as the CLI, the UI's server action and tests submit it: every number already in tokens. */
 export const sweepRequestSchema = z.object({
@@ -15,6 +16,8 @@ export const sweepRequestSchema = z.object({
   tolerance: z.number().min(0).optional(),
   /** Outputs per fused pass. */
   chunkSize: z.number().int().min(1).max(256).optional(),
+  /** Run the sweep's jobs on Slurm with these settings (`{}`: slurm.json's defaults); absent: on the workers. */
+  slurm: slurmSettingsSchema.optional(),
 });
 
 export type SweepRequest = z.input<typeof sweepRequestSchema>;

@@ -7,11 +7,13 @@ import { findJobById, listAttempts } from "../../../db/queries";
 import { getConfig } from "../../../lib/env";
 import { readLogTail } from "../../../lib/jobs/logs";
 import { summarizeJob } from "../../../lib/jobs/snapshot";
+import { describeSlurmJob } from "../../../lib/slurm/view";
 import { requestTime } from "../../components/time";
 import { Badge, Card, PageHeader } from "../../components/ui";
 import { agoMs, describeProgress, progressFraction } from "../format";
 import { JobButton } from "../job-button";
 import { ProgressBar } from "../job-tables";
+import { SlurmCard } from "./slurm-card";
 
 export const metadata: Metadata = { title: "Job" };
 
@@ -23,6 +25,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const job = findJobById(db, Number(id));
   if (!job) notFound();
   const attempts = listAttempts(db, job.id).reverse();
+  const slurm = describeSlurmJob(db, job.id);
   const { dataDir } = getConfig();
   const now = requestTime();
   return (
@@ -55,6 +58,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
             </p>
           ) : null}
         </Card>
+        {slurm.target || slurm.tasks.length > 0 ? <SlurmCard view={slurm} now={now} /> : null}
         {attempts.map((attempt) => {
           const log = readLogTail(dataDir, attempt.logPath);
           return (
@@ -66,7 +70,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         })}
         {attempts.length === 0 ? (
           <Card>
-            <p className="text-sm text-muted">Not claimed by a worker yet.</p>
+            <p className="text-sm text-muted">{slurm.target ? "Not claimed yet: its worker starts when Slurm runs the batch job." : "Not claimed by a worker yet."}</p>
           </Card>
         ) : null}
       </div>

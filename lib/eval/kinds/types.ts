@@ -1,3 +1,4 @@
+import type { SlurmSettings } from "../../../db/schema";
 import type { z } from "zod";
 import type { MetricRecord } from "../metrics";
 
@@ -14,6 +15,8 @@ export interface EvaluatorDefinition<S = unknown> {
   settings: S;
   /** "builtin", or the config file it came from. */
   source: string;
+  /** What its evaluations ask of Slurm when their sweep runs there (partition, gpus, time…). */
+  slurm?: SlurmSettings;
 }
 
 /** What one evaluation run gets: side effects come in here, so kinds stay small and testable with real files. */

@@ -1,6 +1,9 @@
 import type { Db } from "../../../db/client";
 import { PmaError, isPmaError } from "../../errors";
 import { statusForCode } from "../../http/responses";
+import { findJobById, findJobTarget } from "../../../db/queries";
+import { checkClaimScope, isSubmissionToken } from "../../slurm/tokens";
+import { jobNotFound } from "../errors";
 import { isLocalOnlyKind } from "../kinds";
 import type { JobService } from "../service";
 import { verifyWorkerToken } from "../tokens";
@@ -51,7 +54,7 @@ export async function handleWorkerApi(action: string, request: Request, context:
       const issue = parsed.error.issues[0];
       throw new PmaError("invalid_request", `${issue.path.join(".") || "body"}: ${issue.message}`);
     }
-    return Response.json(dispatch(action, parsed.data as never, context.service, tokenRow.id) ?? { ok: true });
+    return Response.json(dispatch(action, parsed.data as never, context, tokenRow.id) ?? { ok: true });
   } catch (error) {
     if (isPmaError(error)) return errorBody(error);
     console.error(error);
@@ -59,7 +62,7 @@ export async function handleWorkerApi(action: string, request: Request, context:
   }
 }
 
-function dispatch<A extends WorkerAction>(action: A, body: WorkerApiRequest<A>, service: JobService, tokenId: number): unknown {
+function dispatch<A extends WorkerAction>(action: A, body: WorkerApiRequest<A>, { db, service }: WorkerApiContext, tokenId: number): unknown {
   const ownWorker = (workerId: number): void => {
     if (!service.workerBelongsTo(workerId, tokenId)) throw new PmaError("forbidden", `worker #${workerId} was registered with another token`);
   };
@@ -83,8 +86,20 @@ function dispatch<A extends WorkerAction>(action: A, body: WorkerApiRequest<A>, 
     case "claim": {
       const request = body as WorkerApiRequest<"claim">;
       ownWorker(request.workerId);
+      checkClaimScope(db, tokenId, null);
       // Local-only kinds (the lab) write to this server's database and disk directly: never handed to a remote worker.
       return service.claim({ ...request, kinds: request.kinds.filter((kind) => !isLocalOnlyKind(kind)) });
+    }
+    case "claim-job": {
+      const request = body as WorkerApiRequest<"claim-job">;
+      ownWorker(request.workerId);
+      checkClaimScope(db, tokenId, request.jobId);
+      const job = findJobById(db, request.jobId);
+      if (!job) throw jobNotFound(request.jobId);
+      if (isLocalOnlyKind(job.kind)) throw new PmaError("forbidden", `job #${job.id} (${job.kind}) runs only on the server's own workers`);
+      // A job on Slurm is its submission's: an ordinary remote worker may not take it by id either.
+      if (findJobTarget(db, job.id) && !isSubmissionToken(db, tokenId)) throw new PmaError("forbidden", `job #${job.id} runs on Slurm; only its submission's worker may claim it`);
+      return service.claimById(request);
     }
     default: {
       const request = body as WorkerApiRequest<"heartbeat">;

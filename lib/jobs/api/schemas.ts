@@ -22,6 +22,7 @@ export const workerApiSchemas = {
   "worker-heartbeat": z.object({ workerId: id }),
   stop: z.object({ workerId: id }),
   claim: z.object({ workerId: id, kinds: z.array(z.string().max(64)).max(64), leaseMs }),
+  "claim-job": z.object({ workerId: id, jobId: id, leaseMs }),
   heartbeat: z.object({ jobId: id, leaseToken, leaseMs, workerId: id.optional() }),
   progress: z.object({
     jobId: id,

@@ -25,17 +25,24 @@ export interface AttemptEnvironment {
   say(line: string): void;
 }
 
-export type AttemptOutcome = "succeeded" | "failed" | "retrying" | "lease_lost" | "released";
+export type AttemptOutcome = "succeeded" | "failed" | "retrying" | "lease_lost" | "released" | "abandoned";
 
 /** The reason an attempt is aborted when its worker hands it back (second SIGTERM). */
 export const RELEASED = new PmaError("released", "the worker is stopping now and handed the job back", { permanent: false });
+
+/**
+ * The reason an attempt is aborted when its worker is being killed from outside (Slurm's SIGTERM at a time limit,
+ * preemption or scancel): partial outputs are removed and nothing is reported — whoever killed it (the Slurm
+ * submitter) settles the attempt with the real reason, or the lease runs out.
+ */
+export const ABANDONED = new PmaError("abandoned", "the worker was told to stop by its scheduler and left the job to it", { permanent: false });
 
 /**
  * Runs one claimed job: heartbeats every lease/3, sends progress and the captured log about once a second, then
  * completes, fails or (when told to stop now) releases it. A `lease_lost` answer to any call aborts the handler;
  * whatever happens, the attempt's partial outputs are removed before this returns.
  */
-export async function runAttempt(job: ClaimedJob, handler: JobHandler, environment: AttemptEnvironment, stopNow: AbortSignal): Promise<AttemptOutcome> {
+export async function runAttempt(job: ClaimedJob, handler: JobHandler, environment: AttemptEnvironment, stopNow: AbortSignal, abandon?: AbortSignal): Promise<AttemptOutcome> {
   const { transport } = environment;
   const call = { jobId: job.id, leaseToken: job.leaseToken };
   const label = `job #${job.id} (${job.kind}, attempt ${job.attempt})`;
@@ -46,6 +53,9 @@ export async function runAttempt(job: ClaimedJob, handler: JobHandler, environme
   const onStopNow = (): void => abort(RELEASED);
   stopNow.addEventListener("abort", onStopNow, { once: true });
   if (stopNow.aborted) onStopNow();
+  const onAbandon = (): void => abort(ABANDONED);
+  abandon?.addEventListener("abort", onAbandon, { once: true });
+  if (abandon?.aborted) onAbandon();
 
   const started = Date.now();
   let leaseExpiresAt = job.leaseExpiresAt;
@@ -160,6 +170,7 @@ export async function runAttempt(job: ClaimedJob, handler: JobHandler, environme
     clearInterval(heartbeat);
     clearInterval(reporter);
     stopNow.removeEventListener("abort", onStopNow);
+    abandon?.removeEventListener("abort", onAbandon);
     for (const partial of partials) removeOwnPartial(partial);
   }
   return outcome;
@@ -169,6 +180,10 @@ export async function runAttempt(job: ClaimedJob, handler: JobHandler, environme
       if (isLeaseLost(reason)) {
         environment.say(`${label}: lease lost (${describeError(reason)}); abandoning it and removing its partial outputs`);
         return "lease_lost";
+      }
+      if (reason === ABANDONED) {
+        environment.say(`${label}: stopped from outside; removing its partial outputs and leaving the attempt to be settled`);
+        return "abandoned";
       }
       if (reason === RELEASED) {
         environment.say(`${label}: handing it back (stop now)`);

@@ -13,6 +13,7 @@ export function createDirectTransport(db: Db, dataDir: string, config: Pick<JobC
     workerHeartbeat: (workerId) => call(() => service.workerHeartbeat(workerId)),
     stop: (workerId) => call(() => service.stopWorker(workerId)),
     claim: (request) => call(() => service.claim(request)),
+    claimById: (request) => call(() => service.claimById(request)),
     heartbeat: (request) => call(() => service.heartbeat(request)),
     progress: (request) => call(() => service.progress(request)),
     log: (request) => call(() => service.log(request)),

@@ -79,6 +79,7 @@ export function createHttpTransport(options: HttpTransportOptions): WorkerTransp
       await request("stop", { workerId }, Date.now() + 5_000);
     },
     claim: (body) => request("claim", body, Number.POSITIVE_INFINITY, true),
+    claimById: (body) => request("claim-job", body, Number.POSITIVE_INFINITY, true),
     // Job calls stop retrying once the lease must have run out anyway; the caller then treats it as lost.
     heartbeat: (body) => request("heartbeat", body, Date.now() + body.leaseMs),
     progress: async (body) => {

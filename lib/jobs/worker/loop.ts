@@ -119,7 +119,7 @@ async function run(options: WorkerOptions, stopping: AbortSignal, stopNow: Abort
   const stats: WorkerStats = {
     workerId: session.workerId,
     claimed: 0,
-    outcomes: { succeeded: 0, failed: 0, retrying: 0, lease_lost: 0, released: 0 },
+    outcomes: { succeeded: 0, failed: 0, retrying: 0, lease_lost: 0, released: 0, abandoned: 0 },
     errors: [],
     seconds: 0,
   };

@@ -1,6 +1,6 @@
 import type { JobError, JobProgress } from "../../../db/schema";
 import type { PublishRequest, PublishResult } from "../publish";
-import type { ClaimResult, FailOutcome } from "../queue";
+import type { ClaimByIdResult, ClaimResult, FailOutcome } from "../queue";
 import type { JobCall, WorkerRegistration, WorkerSession } from "../service";
 
 /**
@@ -14,6 +14,8 @@ export interface WorkerTransport {
   workerHeartbeat(workerId: number): Promise<void>;
   stop(workerId: number): Promise<void>;
   claim(request: { workerId: number; kinds: string[]; leaseMs: number }): Promise<ClaimResult>;
+  /** Claims exactly this job (`worker --job ID`), or says why it cannot be claimed now. */
+  claimById(request: { workerId: number; jobId: number; leaseMs: number }): Promise<ClaimByIdResult>;
   heartbeat(request: JobCall & { leaseMs: number; workerId?: number }): Promise<{ leaseExpiresAt: number }>;
   progress(request: JobCall & { progress: JobProgress }): Promise<void>;
   log(request: JobCall & { text: string }): Promise<void>;

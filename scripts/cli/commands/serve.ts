@@ -4,10 +4,11 @@ import type { Command } from "commander";
 import { getDb } from "../../../db";
 import { getConfig } from "../../../lib/env";
 import { startDemo } from "../../../lib/lab/demo";
+import { loadSlurmConfig, slurmConfigPath, slurmConfigured } from "../../../lib/slurm/config";
 import { ensureWebBuild } from "../../web-build";
 import { action } from "../output";
 
-/** `serve`: the web server on embedded defaults, with a local worker beside it. */
+/** `serve`: the web server on embedded defaults, with a local worker beside it (and the Slurm submitter where configured). */
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
@@ -17,8 +18,9 @@ export function registerServeCommand(program: Command): void {
     .option("--rebuild", "rebuild the web app even if a build exists")
     .option("--no-worker", "do not start a local worker beside the server")
     .option("--no-demo", "do not train the demo lab on a fresh data dir (also PMA_LAB_DEMO=0)")
+    .option("--no-slurm", "do not start the Slurm submitter, even where slurm.json exists")
     .action(
-      action(async (options: { port: string; host: string; rebuild?: boolean; worker: boolean; demo: boolean }) => {
+      action(async (options: { port: string; host: string; rebuild?: boolean; worker: boolean; demo: boolean; slurm: boolean }) => {
         const root = process.cwd();
         const config = getConfig();
         getDb(); // creates the data dir and applies migrations before the server opens it
@@ -38,6 +40,12 @@ export function registerServeCommand(program: Command): void {
         if (options.worker) {
           // One local worker beside the server: merges on this machine's cores, evaluations on its GPUs (if any).
           children.push(spawn(process.execPath, [path.join(root, "scripts", "pma-lab.mjs"), "worker"], { cwd: root, stdio: "inherit", env }));
+        }
+        if (options.slurm && slurmConfigured(config.dataDir)) {
+          // slurm.json makes this host the cluster's submitter: Slurm-targeted jobs go to sbatch from here.
+          loadSlurmConfig(config.dataDir); // a broken file stops the start with its error, not a crash-looping child
+          process.stderr.write(`pma-lab: Slurm submitter on (${slurmConfigPath(config.dataDir)})\n`);
+          children.push(spawn(process.execPath, [path.join(root, "scripts", "pma-lab.mjs"), "slurm", "submitter"], { cwd: root, stdio: "inherit", env }));
         }
         if (options.worker && options.demo && process.env.PMA_LAB_DEMO !== "0") {
           // The lab trains in the worker, never in the server: the web UI answers at once and shows the runs appear.

@@ -22,6 +22,7 @@ import {
   type SweepDetails,
 } from "../../../lib/sweeps";
 import { action, emit } from "../output";
+import { addSlurmOptions, hasSlurmFlags, slurmRequestFrom, type SlurmFlagOptions } from "./slurm-options";
 
 interface GridOptions {
   points: string;
@@ -97,12 +98,21 @@ function addGridOptions(command: Command): Command {
 /** `sweep create|show|list|append|cancel|retry|keep`. */
 export function registerSweepCommands(program: Command): void {
   const sweep = program.command("sweep").description("Grids of merge cells (scheme × N × V × T), run as fused passes on the workers");
-  addGridOptions(sweep.command("create").description("Plan a grid over a run and enqueue it (all or nothing)").requiredOption("--run <name>", "run name")).action(
-    action((options: GridOptions & { run: string }) => {
+  addSlurmOptions(
+    addGridOptions(sweep.command("create").description("Plan a grid over a run and enqueue it (all or nothing)").requiredOption("--run <name>", "run name")).option(
+      "--executor <where>",
+      "local (the workers) or slurm (sbatch through pma-lab slurm submitter; see the --partition … options)",
+      "local",
+    ),
+  ).action(
+    action((options: GridOptions & SlurmFlagOptions & { run: string; executor: string }) => {
       const db = getDb();
       const run = findRunByName(db, options.run);
       if (!run) throw new PmaError("run_not_found", `no run named "${options.run}"`);
-      const created = createSweep(db, { run: options.run, ...parseGrid(options, run.tokensPerStep) }, { dataDir: getConfig().dataDir });
+      if (options.executor !== "local" && options.executor !== "slurm") throw new PmaError("invalid_arguments", `--executor: local or slurm, got "${options.executor}"`);
+      if (options.executor === "local" && hasSlurmFlags(options)) throw new PmaError("invalid_arguments", "Slurm options (--partition, --time, …) need --executor slurm");
+      const slurm = options.executor === "slurm" ? slurmRequestFrom(options) : undefined;
+      const created = createSweep(db, { run: options.run, ...parseGrid(options, run.tokensPerStep), slurm }, { dataDir: getConfig().dataDir });
       emit(options, sweepJson(created), () => renderSweep(created));
     }),
   );

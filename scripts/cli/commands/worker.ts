@@ -12,6 +12,7 @@ import { detectHost } from "../../../lib/jobs/worker/host";
 import { createHttpTransport } from "../../../lib/jobs/worker/http-transport";
 import { startWorker } from "../../../lib/jobs/worker/loop";
 import { parsePathMap } from "../../../lib/jobs/worker/paths";
+import { runSingleJob, type SingleJobOptions } from "../../../lib/jobs/worker/single";
 import { action, emit } from "../output";
 
 interface WorkerCliOptions {
@@ -24,6 +25,7 @@ interface WorkerCliOptions {
   name?: string;
   pathMap: string[];
   threads?: string;
+  job?: string;
   json?: boolean;
 }
 
@@ -31,6 +33,30 @@ function positiveNumber(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new PmaError("invalid_arguments", `${flag}: expected a positive number, got "${text}"`);
   return value;
+}
+
+/**
+ * `worker --job ID`: one job, then exit. SIGTERM or SIGINT abandons it (the scheduler that sent it settles the
+ * attempt). Exit code 0 when the job succeeded or needed nothing, 1 when its attempt failed, 143 when abandoned.
+ */
+async function runOneJob(options: SingleJobOptions, cli: WorkerCliOptions, stopping: AbortController): Promise<void> {
+  const handle = runSingleJob(options);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    options.say(`${signal}: abandoning job #${options.jobId}; whoever stopped this worker settles it`);
+    stopping.abort();
+    handle.abandon();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  try {
+    const stats = await handle.done;
+    emit(cli, stats, () => `worker #${stats.workerId}: job #${stats.jobId} ${stats.outcome === "nothing_to_do" ? `was already ${stats.status}` : stats.outcome} in ${stats.seconds.toFixed(1)} s`);
+    if (stats.outcome === "failed" || stats.outcome === "retrying") process.exitCode = 1;
+    if (stats.outcome === "abandoned") process.exitCode = 143;
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
 }
 
 /** `worker` and `worker-token`: running jobs, locally or against a remote server, and the tokens for that. */
@@ -46,7 +72,8 @@ export function registerWorkerCommands(program: Command): void {
     .option("--poll-ms <ms>", "pause between claims while nothing is due", "1000")
     .option("--name <name>", "worker name shown in the UI", `${os.hostname()}:${process.pid}`)
     .option("--path-map <from=to>", "map a server path prefix onto this host's mount (repeatable)", (value: string, all: string[]) => [...all, value], [])
-    .option("--threads <n>", "threads for merges (default: all cores)")
+    .option("--threads <n>", "threads for merges (default: all cores, or Slurm's --cpus-per-task)")
+    .option("--job <id>", "claim exactly this job, run it and exit (what a Slurm task runs); waits while another attempt holds it")
     .option("--json", "print the final figures as one JSON document")
     .action(
       action(async (options: WorkerCliOptions) => {
@@ -69,19 +96,32 @@ export function registerWorkerCommands(program: Command): void {
               onRetry: (what, error, delay) => say(`${what}: server unreachable (${(error as Error).message}); retrying in ${delay} ms`),
             })
           : createDirectTransport(getDb(), config.dataDir, jobConfig);
+        const host = await detectHost();
+        const name = options.name ?? `${os.hostname()}:${process.pid}`;
+        const threads = options.threads
+          ? Math.floor(positiveNumber("--threads", options.threads))
+          : Number(process.env.SLURM_CPUS_PER_TASK) > 0
+            ? Number(process.env.SLURM_CPUS_PER_TASK)
+            : os.availableParallelism();
+        const artifactsDir = options.server ? undefined : `${config.dataDir}/artifacts`;
+        if (options.job !== undefined) {
+          if (!/^\d+$/.test(options.job)) throw new PmaError("invalid_arguments", `--job: expected a job id, got "${options.job}"`);
+          await runOneJob({ transport, host, name, jobId: Number(options.job), leaseMs, pollMs, pathMap: parsePathMap(options.pathMap), roots: config.roots, threads, allowTestJobs: jobConfig.allowTestJobs, artifactsDir, say }, options, stopping);
+          return;
+        }
         const handle = startWorker({
           transport,
-          host: await detectHost(),
-          name: options.name ?? `${os.hostname()}:${process.pid}`,
+          host,
+          name,
           cpuSlots,
           leaseMs,
           pollMs,
           exitWhenIdle: Boolean(options.exitWhenIdle),
           pathMap: parsePathMap(options.pathMap),
           roots: config.roots,
-          threads: options.threads ? Math.floor(positiveNumber("--threads", options.threads)) : os.availableParallelism(),
+          threads,
           allowTestJobs: jobConfig.allowTestJobs,
-          artifactsDir: options.server ? undefined : `${config.dataDir}/artifacts`,
+          artifactsDir,
           say,
         });
         let signals = 0;
