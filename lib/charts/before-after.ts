@@ -1,9 +1,8 @@
 import type { BarSeriesOption, CustomSeriesOption } from "echarts/charts";
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams, CustomSeriesRenderItemReturn } from "echarts";
-import type { EChartsCoreOption } from "echarts/core";
 import type { BeforeAfterPanel, BeforeAfterRow } from "../analysis/before-after";
 import { formatCount } from "../format";
-import { escapeHtml, legend, metricAxis } from "./common";
+import { escapeHtml, legend, metricAxis, type ResearchOption } from "./common";
 import { formatMetric, formatSigned, formatWithStderr } from "./format";
 import { roleColors } from "./theme";
 
@@ -75,7 +74,7 @@ function whiskers(rows: BeforeAfterRow[]): CustomSeriesOption {
   };
 }
 
-export function buildBeforeAfterOption(panel: BeforeAfterPanel): EChartsCoreOption {
+export function buildBeforeAfterOption(panel: BeforeAfterPanel): ResearchOption {
   const bars = (name: string, pick: (row: BeforeAfterRow) => number | null, color: string): BarSeriesOption => ({
     type: "bar",
     name,

@@ -1,5 +1,6 @@
-import type { LineSeriesOption } from "echarts/charts";
-import type { DataZoomComponentOption, LegendComponentOption } from "echarts/components";
+import type { BarSeriesOption, CustomSeriesOption, LineSeriesOption, ScatterSeriesOption } from "echarts/charts";
+import type { DataZoomComponentOption, GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from "echarts/components";
+import type { ComposeOption } from "echarts/core";
 import type { XAXisComponentOption, YAXisComponentOption } from "echarts";
 import type { MetricInfo, SeriesPoint } from "../analysis/types";
 import { formatCount } from "../format";
@@ -10,6 +11,11 @@ import { withAlpha } from "./theme";
  * Pieces every research chart shares: score lines with their stderr bands, long-series (large) mode, token and
  * metric axes, zoom, legend and a tooltip with readable numbers. Pure data; safe for the page and report SVGs.
  */
+
+/** What every research chart builder returns: only the chart types and components the wrapper registers. */
+export type ResearchOption = ComposeOption<
+  LineSeriesOption | ScatterSeriesOption | BarSeriesOption | CustomSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | DataZoomComponentOption | MarkLineComponentOption
+>;
 
 /** A point as a line series holds it: [tokens, value, stderr]. The third dimension feeds the tooltip. */
 export type ScorePoint = [number, number, number | null];
@@ -121,11 +127,16 @@ export function metricAxis(metric: MetricInfo): YAXisComponentOption {
   };
 }
 
-/** Wheel / pinch zoom on the token axis plus a slider under it; the window never filters points out (lines stay whole). */
-export function tokenZoom(xAxisIndex: number | number[] = 0): DataZoomComponentOption[] {
+/**
+ * Wheel / pinch zoom on the token axis plus a slider under it. Short series are never filtered (a line keeps its
+ * segment into the window's edge); long ones are, so each zoom or pan samples only the points in view instead
+ * of the whole series (see `npm run bench:chart`).
+ */
+export function tokenZoom(xAxisIndex: number | number[] = 0, long = false): DataZoomComponentOption[] {
+  const filterMode = long ? "filter" : "none";
   return [
-    { type: "inside", xAxisIndex, filterMode: "none" },
-    { type: "slider", xAxisIndex, filterMode: "none", height: 18, bottom: 8 },
+    { type: "inside", xAxisIndex, filterMode },
+    { type: "slider", xAxisIndex, filterMode, height: 18, bottom: 8 },
   ];
 }
 

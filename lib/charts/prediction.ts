@@ -1,9 +1,8 @@
 import type { LineSeriesOption, ScatterSeriesOption } from "echarts/charts";
-import type { EChartsCoreOption } from "echarts/core";
 import type { Prediction } from "../analysis/prediction";
 import type { SeriesPoint } from "../analysis/types";
 import { formatCount } from "../format";
-import { escapeHtml, legend, metricAxis, metricAxisName, scoreLine, scoreTooltip, stderrBand, tokensAxis, type ScoreLineSpec } from "./common";
+import { escapeHtml, legend, metricAxis, metricAxisName, scoreLine, scoreTooltip, stderrBand, tokensAxis, type ScoreLineSpec, type ResearchOption } from "./common";
 import { formatMetric, formatSigned, formatWithStderr } from "./format";
 import { roleColors } from "./theme";
 
@@ -44,19 +43,20 @@ function sharedRange(values: number[]): { min: number; max: number } {
   return { min: lo - pad, max: hi + pad };
 }
 
-export function buildPredictionScatterOption(prediction: Prediction): EChartsCoreOption {
+export function buildPredictionScatterOption(prediction: Prediction): ResearchOption {
   const merged: PredictionPoint[] = prediction.rows.map((r) => [r.merged.value, r.annealed.value, r.fork, r.merged.stderr, r.annealed.stderr]);
   const latest: PredictionPoint[] = prediction.rows.flatMap((r) => (r.latest ? [[r.latest.value, r.annealed.value, r.fork, r.latest.stderr, r.annealed.stderr] as PredictionPoint] : []));
   const names = prediction.rows.map((r) => r.branch);
   const range = sharedRange([...merged, ...latest].flatMap((p) => [p[0], p[1]]));
-  const dots = (name: string, points: PredictionPoint[], color: string, symbol: string, size: number): ScatterSeriesOption => ({
+  // Only the merge's dots carry the fork label: the latest checkpoint's sit beside them and would collide.
+  const dots = (name: string, points: PredictionPoint[], color: string, symbol: string, size: number, labelled: boolean): ScatterSeriesOption => ({
     type: "scatter",
     name,
     data: points.map((value) => ({ value, name: names[prediction.rows.findIndex((r) => r.fork === value[2])] })),
     symbol,
     symbolSize: size,
     itemStyle: { color, borderColor: "#ffffff", borderWidth: 1 },
-    label: { show: true, position: "right", fontSize: 10, formatter: (p: { value?: unknown }) => formatCount((p.value as PredictionPoint)[2]) },
+    label: { show: labelled, position: "right", fontSize: 10, formatter: (p: { value?: unknown }) => formatCount((p.value as PredictionPoint)[2]) },
     z: 3,
   });
   const diagonal: LineSeriesOption = {
@@ -73,7 +73,16 @@ export function buildPredictionScatterOption(prediction: Prediction): EChartsCor
     tooltip: { show: false },
     z: 1,
   };
-  const axis = (name: string) => ({ type: "value" as const, name, nameLocation: "middle" as const, nameGap: 36, min: range.min, max: range.max, axisLabel: { formatter: (v: number) => formatMetric(v) } });
+  // The padded ends are not round numbers: label the ticks inside them only.
+  const axis = (name: string) => ({
+    type: "value" as const,
+    name,
+    nameLocation: "middle" as const,
+    nameGap: 36,
+    min: range.min,
+    max: range.max,
+    axisLabel: { formatter: (v: number) => formatMetric(v), showMinLabel: false, showMaxLabel: false },
+  });
   const metric = metricAxisName(prediction.metric);
   return {
     animation: false,
@@ -82,11 +91,11 @@ export function buildPredictionScatterOption(prediction: Prediction): EChartsCor
     tooltip: { trigger: "item", formatter: scatterTooltip },
     xAxis: axis(`predicted at T: ${metric}`),
     yAxis: axis(`annealed from T`),
-    series: [diagonal, dots("latest checkpoint at T", latest, roleColors.latest, "circle", 8), dots("PMA merge at T", merged, roleColors.merged, "circle", 12)],
+    series: [diagonal, dots("latest checkpoint at T", latest, roleColors.latest, "circle", 8, false), dots("PMA merge at T", merged, roleColors.merged, "circle", 12, true)],
   };
 }
 
-export function buildPredictionLineOption(prediction: Prediction): EChartsCoreOption {
+export function buildPredictionLineOption(prediction: Prediction): ResearchOption {
   const at = (pick: (r: Prediction["rows"][number]) => { value: number; stderr: number | null } | null): SeriesPoint[] =>
     prediction.rows.flatMap((r) => {
       const score = pick(r);

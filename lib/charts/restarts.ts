@@ -1,8 +1,7 @@
 import type { LineSeriesOption } from "echarts/charts";
-import type { EChartsCoreOption } from "echarts/core";
 import type { RestartLine, RestartWindow } from "../analysis/restarts";
 import { formatCount } from "../format";
-import { escapeHtml, largeMode, tokensAxis, tokenZoom } from "./common";
+import { escapeHtml, largeMode, LONG_SERIES, tokenZoom, type ResearchOption } from "./common";
 import { formatMetric } from "./format";
 import { roleColors, seriesColors } from "./theme";
 
@@ -45,7 +44,7 @@ function tooltip(raw: unknown): string {
   return [`${formatCount(x)} tokens`, ...rows].join("<br/>");
 }
 
-export function buildRestartOption(window: RestartWindow): EChartsCoreOption {
+export function buildRestartOption(window: RestartWindow): ResearchOption {
   const panels = window.panels;
   const names = [...new Set(panels.flatMap((p) => p.lines.map(restartLineName)))];
   const axisIndexes = panels.map((_, i) => i);
@@ -83,7 +82,20 @@ export function buildRestartOption(window: RestartWindow): EChartsCoreOption {
     tooltip: { trigger: "axis", axisPointer: { type: "line" }, formatter: tooltip },
     axisPointer: { link: [{ xAxisIndex: "all" }] },
     grid: panels.map((_, i) => ({ left: 64, right: 32, top: `${PLOT_TOP + i * (height + PANEL_GAP)}%`, height: `${height}%` })),
-    xAxis: panels.map((_, i) => ({ ...tokensAxis(i === panels.length - 1 ? "training tokens" : ""), gridIndex: i, min: window.from, max: window.to, axisLabel: { ...tokensAxis().axisLabel, show: i === panels.length - 1 } })),
+    // Only the bottom panel labels the shared token axis.
+    xAxis: panels.map((_, i) => {
+      const last = i === panels.length - 1;
+      return {
+        type: "value" as const,
+        gridIndex: i,
+        name: last ? "training tokens" : "",
+        nameLocation: "middle" as const,
+        nameGap: 28,
+        min: window.from,
+        max: window.to,
+        axisLabel: { show: last, formatter: (v: number) => formatCount(v), hideOverlap: true },
+      };
+    }),
     yAxis: panels.map((panel, i) => ({
       type: positive(i) && panel.series === "grad_norm" ? "log" : "value",
       gridIndex: i,
@@ -91,7 +103,7 @@ export function buildRestartOption(window: RestartWindow): EChartsCoreOption {
       scale: true,
       axisLabel: { formatter: (v: number) => formatMetric(v) },
     })),
-    dataZoom: tokenZoom(axisIndexes),
+    dataZoom: tokenZoom(axisIndexes, panels.some((p) => p.lines.some((l) => l.points.length > LONG_SERIES))),
     series,
   };
 }

@@ -42,6 +42,9 @@ export const roleColors = {
   reference: "#a1a1aa",
 } as const;
 
+/** Annealed branches, one hue each, starting from the annealed role colour. */
+export const annealedColors = [roleColors.annealed, "#a855f7", "#14b8a6", "#f97316", "#6366f1", "#84cc16", "#ef4444"] as const;
+
 /** Settings compared side by side (schemes, N, V): distinct hues readable on both surfaces. */
 export const categoricalColors = ["#3b82f6", "#f59e0b", "#10b981", "#a855f7", "#ec4899", "#14b8a6", "#f97316", "#6366f1", "#84cc16", "#ef4444"] as const;
 

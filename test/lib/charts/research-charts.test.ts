@@ -60,10 +60,10 @@ describe("score vs tokens (Fig. 2/3)", () => {
     expect(seriesOf(lossOption).some((s) => s.id?.includes(":band"))).toBe(false);
   });
 
-  it("zooms on the token axis and down-samples with LTTB", () => {
-    expect((option.dataZoom as { type: string; xAxisIndex: number }[]).map((z) => [z.type, z.xAxisIndex])).toEqual([
-      ["inside", 0],
-      ["slider", 0],
+  it("zooms on the token axis (short lines stay whole at the edges) and down-samples with LTTB", () => {
+    expect((option.dataZoom as { type: string; xAxisIndex: number; filterMode: string }[]).map((z) => [z.type, z.xAxisIndex, z.filterMode])).toEqual([
+      ["inside", 0, "none"],
+      ["slider", 0, "none"],
     ]);
     expect(seriesOf(option).every((s) => s.sampling === "lttb")).toBe(true);
   });
@@ -187,7 +187,10 @@ describe("restarts around a spike (Fig. 7)", () => {
     const long = seriesOf(option)[0];
     expect(long.data!.length).toBeGreaterThan(LONG_SERIES);
     expect(long).toMatchObject({ sampling: "lttb", showSymbol: false, emphasis: { disabled: true } });
-    expect((option.dataZoom as { xAxisIndex: number[] }[])[0].xAxisIndex).toEqual([0, 1]);
+    expect((option.dataZoom as { xAxisIndex: number[]; filterMode: string }[]).map((z) => [z.xAxisIndex, z.filterMode])).toEqual([
+      [[0, 1], "filter"],
+      [[0, 1], "filter"],
+    ]);
     expect(isLargeOption(option)).toBe(true);
     expect(isLargeOption(buildScoreVsTokensOption(scoreVsTokens(data, "acc", sma)))).toBe(false);
   });
