@@ -129,11 +129,11 @@ export function EChart({ option, height = 360, renderer = "canvas", label, fileN
   return (
     <div className="w-full">
       {exportable ? (
-        <div className="mb-1 flex justify-end gap-1.5">
-          <button type="button" className={button} onClick={savePng} aria-label={`Download ${label} as PNG`}>
+        <div role="group" aria-label={`Export ${label}`} className="mb-1 flex justify-end gap-1.5">
+          <button type="button" className={button} onClick={savePng} aria-label="Download PNG" title={`Download ${label} as PNG`}>
             PNG
           </button>
-          <button type="button" className={button} onClick={saveSvg} aria-label={`Download ${label} as SVG`}>
+          <button type="button" className={button} onClick={saveSvg} aria-label="Download SVG" title={`Download ${label} as SVG`}>
             SVG
           </button>
         </div>

@@ -125,7 +125,7 @@ describe("sweep charts", () => {
     await page.goto(`${server!.url}/sweeps/${seeded.smallSweepId}/charts`);
     await paintedPixels(4);
     const exportAs = async (format: "PNG" | "SVG") => {
-      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: `Download Score vs training tokens: overall as ${format}` }).click()]);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("group", { name: "Export Score vs training tokens: overall" }).getByRole("button", { name: `Download ${format}` }).click()]);
       expect(download.suggestedFilename()).toBe(`score-vs-training-tokens-overall.${format.toLowerCase()}`);
       return fs.readFileSync((await download.path())!);
     };
