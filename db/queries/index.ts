@@ -9,3 +9,4 @@ export * from "./evaluations";
 export * from "./metrics";
 export * from "./grid";
 export * from "./slurm";
+export * from "./analysis";

@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client";
 import { findPublishedArtifactsByRecipes, findSweepById, listBranches, listCells, listCheckpoints, listSweepsUsingRecipe } from "../../db/queries";
 import type { Checkpoint, Sweep } from "../../db/schema";
+import { latestAt } from "../analysis/series";
 import { dataLayout } from "../disk";
 import { checkpointCandidate, enqueueEvaluations, mergeCandidate, type EvaluationCandidate } from "../eval/enqueue";
 import { loadEvaluators, type EvaluatorRegistry } from "../eval/registry";
@@ -25,13 +26,12 @@ export function checkEvaluatorNames(registry: EvaluatorRegistry, names: string[]
 }
 
 export function findPointBaselines(db: Db, runId: number, points: number[]): PointBaselines[] {
-  const own = listCheckpoints(db, runId, { includeMissing: true }).filter((c) => c.tokens !== null);
+  const own = listCheckpoints(db, runId, { includeMissing: true }).filter((c): c is Checkpoint & { tokens: number } => c.tokens !== null);
   const branches = listBranches(db, runId)
     .filter((run) => run.kind === "annealed")
     .map((run) => ({ run, checkpoints: listCheckpoints(db, run.id, { includeMissing: true }) }));
   return [...new Set(points)].map((point) => {
-    let latest: Checkpoint | null = null;
-    for (const c of own) if (c.tokens! <= point && (!latest || c.tokens! > latest.tokens!)) latest = c;
+    const latest = latestAt(own, point);
     const annealed = branches.flatMap(({ run, checkpoints }) => {
       const at = checkpoints.find((c) => c.tokens === point);
       return at ? [{ run: run.name, checkpoint: at }] : [];
