@@ -7,3 +7,5 @@ export * from "./sweeps";
 export * from "./artifacts";
 export * from "./evaluations";
 export * from "./metrics";
+export * from "./reports";
+export * from "./report-data";
