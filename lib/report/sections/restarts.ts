@@ -74,17 +74,21 @@ export function restartsSection(groups: RestartGroup[], metricName: string | nul
   };
 }
 
+/** The parent from half a restart's length before the restart on (its early warmup would flatten the picture). */
 function lossFigure(id: string, group: RestartGroup): Figure {
   const toPairs = (log: { step: number; value: number }[]) => thinPoints(log.filter((p) => Number.isFinite(p.value)), 600).map((p) => [p.step, p.value] as Pair);
+  const starts = group.restarts.flatMap((r) => (r.log.length ? [r.log[0].step] : []));
+  const ends = group.restarts.flatMap((r) => (r.log.length ? [r.log[r.log.length - 1].step] : []));
+  const from = starts.length ? Math.max(0, Math.min(...starts) - Math.ceil((Math.max(...ends) - Math.min(...starts)) / 2)) : 0;
   const series: LineSeriesSpec[] = [
-    { name: group.parent, role: "parent", points: toPairs(group.parentLog) },
+    { name: group.parent, role: "parent", points: toPairs(group.parentLog.filter((p) => p.step >= from)) },
     ...group.restarts.map((r) => ({ name: r.run, role: "restart" as const, points: toPairs(r.log) })),
   ];
   const markers = group.spike ? [{ step: group.spike.step, label: "spike" }] : [];
   return {
     id,
     title: `Training loss around the spike — ${group.parent}`,
-    caption: "Logged training loss by step: the original run and each restart (paper Fig. 7 style).",
+    caption: `Logged training loss by step from step ${from}: the original run and each restart (paper Fig. 7 style).`,
     chart: { kind: "loss", yLabel: "training loss", series: series.filter((s) => s.points.length > 0), markers },
   };
 }
