@@ -7,5 +7,6 @@ export * from "./sweeps";
 export * from "./artifacts";
 export * from "./evaluations";
 export * from "./metrics";
+export * from "./analysis";
 export * from "./reports";
 export * from "./report-data";

@@ -38,12 +38,13 @@ export interface SizeChartSpec {
   series: LineSeriesSpec[];
 }
 
-/** Training loss by step around a spike: the original run and its restarts. */
+/** Training loss around a spike: the original run and its restarts. */
 export interface LossChartSpec {
   kind: "loss";
+  xLabel: string;
   yLabel: string;
   series: LineSeriesSpec[];
-  markers: { step: number; label: string }[];
+  markers: { x: number; label: string }[];
 }
 
 export type ChartSpec = TokensChartSpec | PredictionChartSpec | SizeChartSpec | LossChartSpec;

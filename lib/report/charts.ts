@@ -149,12 +149,12 @@ function lossOption(spec: LossChartSpec): ReportChartOption {
       symbol: "none",
       lineStyle: { color: "#ef4444", type: "dotted", width: 1 },
       label: { formatter: (p: { name?: string }) => p.name ?? "", color: "#ef4444", fontSize: 10 },
-      data: spec.markers.map((m) => ({ xAxis: m.step, name: m.label })),
+      data: spec.markers.map((m) => ({ xAxis: m.x, name: m.label })),
     };
   }
   return {
     ...base(spec.series.map((s) => s.name)),
-    xAxis: axis("step", (v) => formatCount(v), { scale: true }),
+    xAxis: axis(spec.xLabel, (v) => formatCount(v), { scale: true }),
     yAxis: axis(spec.yLabel, (v) => formatMetric(v), { scale: true, nameGap: 46 }),
     series,
   };

@@ -1,9 +1,8 @@
-import type { TargetMetric } from "../../db/queries";
 import type { CellStatus, Checkpoint, Run } from "../../db/schema";
+import { latestAt, schemeLabel, type RunScores, type Scores } from "../analysis";
+import { groupScores, metricInfos } from "../analysis-data";
 import { PmaError } from "../errors";
-import { formatSchemeLabel, formatSchemeToken } from "../merge/weights";
-import { matchPointBaselines } from "../sweeps/evaluations";
-import { withComposites, type MetricValue } from "../sweeps/metrics";
+import { formatSchemeToken } from "../merge/weights";
 import type { ReportSnapshot } from "./snapshot";
 
 /**
@@ -78,6 +77,8 @@ export interface DatasetSweep {
   id: number;
   status: string;
   run: RunInfo;
+  /** The analysis' view of the sweep (lib/analysis): predictions and series are computed from it. */
+  scores: RunScores;
   /** Tokens at the end of the early and mid stages: thirds of the run's checkpointed span. */
   stageEnds: [number, number];
   cells: DatasetCell[];
@@ -122,10 +123,10 @@ export function stageOf(tokens: number, ends: [number, number]): Stage {
 
 export function buildDataset(snapshot: ReportSnapshot, options: { metric?: string } = {}): ReportDataset {
   const values = scoreTable(snapshot);
-  const metricNames = [...new Set([...values.values()].flatMap((byName) => [...byName.keys()]))].sort();
-  const metric = chooseMetric(values, options.metric);
+  const metricNames = [...new Set([...values.values()].flatMap((scores) => Object.keys(scores)))].sort();
+  const metric = chooseMetric(snapshot, values, options.metric);
   const scoreOf = (key: string): Score | null => {
-    const m = metric ? values.get(key)?.get(metric.name) : undefined;
+    const m = metric ? values.get(key)?.[metric.name] : undefined;
     return m ? { value: m.value, stderr: m.stderr } : null;
   };
   const runs = snapshot.runs.map((run) => runInfo(run, snapshot.runs));
@@ -138,30 +139,34 @@ export function buildDataset(snapshot: ReportSnapshot, options: { metric?: strin
     return state === "scored" ? "other-metrics" : state;
   };
 
-  const sweeps = snapshot.sweeps.map(({ sweep, cells }): DatasetSweep => {
+  const sweeps = snapshot.sweeps.map(({ sweep, cells, scores }): DatasetSweep => {
     const run = runs.find((r) => r.id === sweep.runId)!;
-    const own = checkpointsOf(run.id);
-    const maxTokens = Math.max(0, ...own.map((c) => c.tokens ?? 0), ...cells.map((c) => c.point));
+    const own = checkpointsOf(run.id).filter((c): c is Checkpoint & { tokens: number } => c.tokens !== null);
+    const maxTokens = Math.max(0, ...own.map((c) => c.tokens), ...cells.map((c) => c.point));
     const stageEnds: [number, number] = [maxTokens / 3, (2 * maxTokens) / 3];
     const branches = snapshot.runs.filter((r) => r.parentRunId === run.id && r.kind === "annealed").map((r) => ({ run: r.name, checkpoints: checkpointsOf(r.id) }));
     const pointList = [...new Set([...sweep.grid.points, ...cells.map((c) => c.point)])].sort((a, b) => a - b);
     const baseline = (c: Checkpoint): Baseline => ({ checkpointId: c.id, step: c.step, tokens: c.tokens, score: scoreOf(`c${c.id}`) });
-    const points = matchPointBaselines(own, branches, pointList).map((b) => ({
-      point: b.point,
-      stage: stageOf(b.point, stageEnds),
-      latest: b.checkpoint ? baseline(b.checkpoint) : null,
-      annealed: b.annealed.map((a) => ({ run: a.run, ...baseline(a.checkpoint) })),
-    }));
+    // The analysis' rule for "the latest checkpoint at T" (the sweep's baselines use it too); annealed at exactly T.
+    const points = pointList.map((point) => {
+      const latest = latestAt(own, point);
+      const annealed = branches.flatMap(({ run: name, checkpoints }) => {
+        const at = checkpoints.find((c) => c.tokens === point);
+        return at ? [{ run: name, ...baseline(at) }] : [];
+      });
+      return { point, stage: stageOf(point, stageEnds), latest: latest ? baseline(latest) : null, annealed };
+    });
     return {
       id: sweep.id,
       status: sweep.status,
       run,
+      scores,
       stageEnds,
       points,
       cells: cells.map((cell) => ({
         id: cell.id,
         position: cell.position,
-        scheme: formatSchemeLabel(cell.scheme),
+        scheme: schemeLabel(formatSchemeToken(cell.scheme)),
         schemeToken: formatSchemeToken(cell.scheme),
         n: cell.n,
         interval: cell.interval,
@@ -196,34 +201,33 @@ export function buildDataset(snapshot: ReportSnapshot, options: { metric?: strin
   return { metric, metricNames, sweeps, runs, branches, snapshot };
 }
 
-/** target key ("c<checkpoint id>" or "r<recipe hash>") → metric name → value, composites included. */
-function scoreTable(snapshot: ReportSnapshot): Map<string, Map<string, MetricValue>> {
-  const grouped = new Map<string, TargetMetric[]>();
-  for (const m of snapshot.metrics) {
-    const key = m.recipeHash ? `r${m.recipeHash}` : `c${m.checkpointId}`;
-    grouped.set(key, [...(grouped.get(key) ?? []), m]);
-  }
-  const out = new Map<string, Map<string, MetricValue>>();
-  for (const [key, rows] of grouped) out.set(key, new Map(withComposites(rows, snapshot.composites).map((m) => [m.name, m])));
-  return out;
+interface MetricValue {
+  value: number;
+  stderr: number | null;
+}
+
+/** target key ("c<checkpoint id>" or "r<recipe hash>") → metric name → value, composites included (lib/analysis-data). */
+function scoreTable(snapshot: ReportSnapshot): Map<string, Scores> {
+  return groupScores(snapshot.metrics, (m) => (m.recipeHash ? `r${m.recipeHash}` : `c${m.checkpointId}`), snapshot.composites);
 }
 
 /**
  * The given metric, or the one scored on the most merged models (then on the most models): a composite first,
  * then a loss, then by name — a stable choice the report states.
  */
-function chooseMetric(values: Map<string, Map<string, MetricValue>>, requested?: string): MetricChoice | null {
+function chooseMetric(snapshot: ReportSnapshot, values: Map<string, Scores>, requested?: string): MetricChoice | null {
+  const infos = metricInfos(snapshot.metrics, values.values(), snapshot.composites);
   const all = [...values.entries()];
-  const names = [...new Set(all.flatMap(([, byName]) => [...byName.keys()]))].sort();
+  const names = infos.map((m) => m.name).filter((name) => all.some(([, scores]) => Object.hasOwn(scores, name)));
   if (requested !== undefined && !names.includes(requested)) {
     const known = names.length ? `; scored metrics: ${names.join(", ")}` : "; nothing in scope is scored yet";
     throw new PmaError("report_metric_unknown", `no model in scope has a metric named ${JSON.stringify(requested)}${known}`);
   }
   if (names.length === 0) return null;
-  const merged = (name: string) => all.filter(([key, byName]) => key.startsWith("r") && byName.has(name)).length;
-  const anywhere = (name: string) => all.filter(([, byName]) => byName.has(name)).length;
-  const composite = (name: string) => all.some(([, byName]) => byName.get(name)?.composite);
-  const rank = (name: string): [number, number, number, number] => [merged(name), anywhere(name), composite(name) ? 1 : 0, /loss/i.test(name) ? 1 : 0];
+  const merged = (name: string) => all.filter(([key, scores]) => key.startsWith("r") && Object.hasOwn(scores, name)).length;
+  const anywhere = (name: string) => all.filter(([, scores]) => Object.hasOwn(scores, name)).length;
+  const info = (name: string) => infos.find((m) => m.name === name)!;
+  const rank = (name: string): number[] => [merged(name), anywhere(name), info(name).composite ? 1 : 0, /loss/i.test(name) ? 1 : 0];
   const name =
     requested ??
     [...names].sort((a, b) => {
@@ -231,9 +235,8 @@ function chooseMetric(values: Map<string, Map<string, MetricValue>>, requested?:
       for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return rb[i] - ra[i];
       return a < b ? -1 : 1;
     })[0];
-  const used = all.flatMap(([, byName]) => (byName.has(name) ? [byName.get(name)!] : []));
-  const direction = used.find((m) => m.higherIsBetter !== null)?.higherIsBetter ?? null;
-  return { name, higherIsBetter: direction, composite: composite(name), withStderr: used.filter((m) => m.stderr !== null).length, scored: used.length };
+  const used: MetricValue[] = all.flatMap(([, scores]) => (Object.hasOwn(scores, name) ? [scores[name]] : []));
+  return { name, higherIsBetter: info(name).higherIsBetter, composite: info(name).composite, withStderr: used.filter((m) => m.stderr !== null).length, scored: used.length };
 }
 
 /** target key → what became of its evaluations: pending while any is queued or running, failed when all failed. */

@@ -1,3 +1,4 @@
+import { configKey, configLabel, type MergeConfig } from "../analysis";
 import { formatCount } from "../format";
 import type { DatasetCell, DatasetPoint, DatasetSweep, MetricChoice, Score, Stage } from "./dataset";
 import { comparePaired, type Comparison, type PairedDifference } from "./stats";
@@ -15,19 +16,21 @@ export function gainOf(model: Score, baseline: Score, direction: 1 | -1): Paired
   return { diff: direction * (model.value - baseline.value), se };
 }
 
+/** A merge configuration (lib/analysis) with its scheme's display label. */
 export interface Setting {
   key: string;
   scheme: string;
-  n: number;
-  interval: number;
+  config: MergeConfig;
 }
 
-export function settingOf(cell: Pick<DatasetCell, "scheme" | "n" | "interval">): Setting {
-  return { key: `${cell.scheme}|${cell.n}|${cell.interval}`, scheme: cell.scheme, n: cell.n, interval: cell.interval };
+export function settingOf(cell: Pick<DatasetCell, "scheme" | "schemeToken" | "n" | "interval">): Setting {
+  const config = { scheme: cell.schemeToken, n: cell.n, interval: cell.interval };
+  return { key: configKey(config), scheme: cell.scheme, config };
 }
 
+/** "SMA · N=8 · V=41K", as the pages label it. */
 export function settingLabel(setting: Setting): string {
-  return `${setting.scheme}, N=${setting.n}, V=${formatCount(setting.interval)}`;
+  return configLabel(setting.config);
 }
 
 /** A scored cell with its gain over the latest checkpoint at its point (null when either side has no score). */

@@ -15,6 +15,8 @@ import {
   type TargetMetric,
 } from "../../db/queries";
 import type { Checkpoint, Recipe, ReportScope, Run, Sweep, SweepCell } from "../../db/schema";
+import type { RunScores } from "../analysis";
+import { loadSweepScores, RESTART_KINDS } from "../analysis-data";
 import type { CompositeDefinition } from "../eval/composite";
 import { PmaError } from "../errors";
 
@@ -26,7 +28,8 @@ import { PmaError } from "../errors";
  */
 export interface ReportSnapshot {
   scope: ReportScope;
-  sweeps: { sweep: Sweep; cells: SweepCell[] }[];
+  /** Each sweep with every cell (infeasible and failed ones too) and the analysis' view of its scores. */
+  sweeps: { sweep: Sweep; cells: SweepCell[]; scores: RunScores }[];
   runs: Run[];
   checkpoints: Checkpoint[];
   recipes: Recipe[];
@@ -42,10 +45,9 @@ export interface ScopeRequest {
   runNames?: string[];
 }
 
-const RESTART_KINDS = new Set(["pma-init", "rollback", "restart"]);
-
+/** A run restarted from another (the analysis' rule): forked, of kind pma-init or rollback. */
 export function isRestartRun(run: Run): boolean {
-  return run.initRecipeHash !== null || RESTART_KINDS.has(run.kind ?? "");
+  return run.parentRunId !== null && (RESTART_KINDS as readonly string[]).includes(run.kind ?? "");
 }
 
 export function loadReportSnapshot(db: Db, request: ScopeRequest, composites: CompositeDefinition[] = []): ReportSnapshot {
@@ -81,7 +83,7 @@ export function loadReportSnapshot(db: Db, request: ScopeRequest, composites: Co
 
     return {
       scope: { sweepIds: sweepRows.map((sweep) => sweep.id), runNames: named.map((run) => run.name).sort() },
-      sweeps: sweepRows.map((sweep) => ({ sweep, cells: cells.filter((cell) => cell.sweepId === sweep.id) })),
+      sweeps: sweepRows.map((sweep) => ({ sweep, cells: cells.filter((cell) => cell.sweepId === sweep.id), scores: loadSweepScores(tx, sweep.id, composites).data })),
       runs,
       checkpoints,
       recipes,

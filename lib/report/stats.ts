@@ -1,7 +1,7 @@
 /**
  * The statistics a report states with its conclusions: means with t intervals, paired comparisons over matched
- * cells (with evaluation stderr where it is known), rank agreement and a least-squares line. Pure, no
- * dependencies: a handful of classic numerical routines (Numerical Recipes' incomplete beta, Lanczos' log-gamma).
+ * cells (with evaluation stderr where it is known) and a least-squares line (rank agreement is lib/analysis').
+ * Pure, no dependencies: classic numerical routines (Numerical Recipes' incomplete beta, Lanczos' log-gamma).
  */
 
 export function mean(values: number[]): number {
@@ -172,62 +172,6 @@ export function comparePaired(pairs: PairedDifference[], alpha = 0.05): Comparis
 function decide(m: number, p: number, alpha: number): Comparison["decision"] {
   if (p >= alpha || m === 0) return "tie";
   return m > 0 ? "A" : "B";
-}
-
-/** Ranks from 1, ties sharing their average rank. */
-export function ranks(values: number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-    for (let r = i; r <= j; r++) out[order[r][1]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return out;
-}
-
-/** Pearson correlation; NaN when either side has no spread. */
-export function pearson(x: number[], y: number[]): number {
-  const mx = mean(x);
-  const my = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxx === 0 || syy === 0 ? Number.NaN : sxy / Math.sqrt(sxx * syy);
-}
-
-/** Spearman's ρ: Pearson on average ranks. Needs two or more pairs. */
-export function spearman(x: number[], y: number[]): number {
-  if (x.length !== y.length || x.length < 2) return Number.NaN;
-  return pearson(ranks(x), ranks(y));
-}
-
-/** Kendall's τ-b (ties corrected). Needs two or more pairs. */
-export function kendall(x: number[], y: number[]): number {
-  if (x.length !== y.length || x.length < 2) return Number.NaN;
-  let concordant = 0;
-  let discordant = 0;
-  let tiesX = 0;
-  let tiesY = 0;
-  for (let i = 0; i < x.length; i++) {
-    for (let j = i + 1; j < x.length; j++) {
-      const dx = Math.sign(x[i] - x[j]);
-      const dy = Math.sign(y[i] - y[j]);
-      if (dx === 0 && dy === 0) continue;
-      if (dx === 0) tiesX++;
-      else if (dy === 0) tiesY++;
-      else if (dx === dy) concordant++;
-      else discordant++;
-    }
-  }
-  const denominator = Math.sqrt((concordant + discordant + tiesX) * (concordant + discordant + tiesY));
-  return denominator === 0 ? Number.NaN : (concordant - discordant) / denominator;
 }
 
 /** Least squares y = intercept + slope·x, with the slope's stderr (null below three points). */

@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client";
 import { findPublishedArtifactsByRecipes, findSweepById, listBranches, listCells, listCheckpoints, listSweepsUsingRecipe } from "../../db/queries";
 import type { Checkpoint, Sweep } from "../../db/schema";
+import { latestAt } from "../analysis/series";
 import { dataLayout } from "../disk";
 import { checkpointCandidate, enqueueEvaluations, mergeCandidate, type EvaluationCandidate } from "../eval/enqueue";
 import { loadEvaluators, type EvaluatorRegistry } from "../eval/registry";
@@ -24,22 +25,15 @@ export function checkEvaluatorNames(registry: EvaluatorRegistry, names: string[]
 }
 
 export function findPointBaselines(db: Db, runId: number, points: number[]): PointBaselines[] {
-  const own = listCheckpoints(db, runId, { includeMissing: true });
+  const own = listCheckpoints(db, runId, { includeMissing: true }).filter((c): c is Checkpoint & { tokens: number } => c.tokens !== null);
   const branches = listBranches(db, runId)
     .filter((run) => run.kind === "annealed")
-    .map((run) => ({ run: run.name, checkpoints: listCheckpoints(db, run.id, { includeMissing: true }) }));
-  return matchPointBaselines(own, branches, points);
-}
-
-/** Pure: the baselines at each point among a run's checkpoints and its annealed branches' (rows read once). */
-export function matchPointBaselines(ownCheckpoints: Checkpoint[], annealedBranches: { run: string; checkpoints: Checkpoint[] }[], points: number[]): PointBaselines[] {
-  const own = ownCheckpoints.filter((c) => c.tokens !== null);
+    .map((run) => ({ run, checkpoints: listCheckpoints(db, run.id, { includeMissing: true }) }));
   return [...new Set(points)].map((point) => {
-    let latest: Checkpoint | null = null;
-    for (const c of own) if (c.tokens! <= point && (!latest || c.tokens! > latest.tokens!)) latest = c;
-    const annealed = annealedBranches.flatMap(({ run, checkpoints }) => {
+    const latest = latestAt(own, point);
+    const annealed = branches.flatMap(({ run, checkpoints }) => {
       const at = checkpoints.find((c) => c.tokens === point);
-      return at ? [{ run, checkpoint: at }] : [];
+      return at ? [{ run: run.name, checkpoint: at }] : [];
     });
     return { point, checkpoint: latest, annealed };
   });

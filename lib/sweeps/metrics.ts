@@ -35,8 +35,7 @@ export function isImprovement(delta: number, higherIsBetter: boolean | null): bo
   return higherIsBetter ? delta > 0 : delta < 0;
 }
 
-/** A model's metrics, sorted by name, then the composites that can be computed from them. */
-export function withComposites(rows: TargetMetric[], composites: CompositeDefinition[]): MetricValue[] {
+function withComposites(rows: TargetMetric[], composites: CompositeDefinition[]): MetricValue[] {
   const plain: MetricValue[] = rows.map((r) => ({ name: r.name, value: r.value, stderr: r.stderr, n: r.n, higherIsBetter: r.higherIsBetter, composite: false }));
   const byName = new Map(rows.map((r) => [r.name, r]));
   const extra: MetricValue[] = [];

@@ -94,7 +94,7 @@ export function describeSweep(db: Db, sweepId: number, dataDir: string): SweepDe
 }
 
 /** Composites come with the server's evaluators config; a config that does not load shows none (not a broken page). */
-function readComposites(dataDir: string): CompositeDefinition[] {
+export function readComposites(dataDir: string): CompositeDefinition[] {
   try {
     return loadEvaluators(dataDir).composites;
   } catch {

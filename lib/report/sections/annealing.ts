@@ -2,7 +2,7 @@ import type { Conclusion, Figure, Section, Table } from "../document";
 import { settingLabel } from "../gains";
 import { comparePaired } from "../stats";
 import * as w from "../words";
-import { branchesOf, equalTokens, predictionFor, type Prediction } from "./annealing-analysis";
+import { branchesOf, equalTokens, predictionFor, type ReportPrediction } from "./annealing-analysis";
 import { runTitle, type SectionContext } from "./context";
 
 /** Merged vs annealed at equal tokens, and how well merging predicts annealing (error, rank agreement). */
@@ -13,7 +13,7 @@ export function annealingSection(ctx: SectionContext): Section {
   const notes: string[] = [];
   for (const ranking of ctx.rankings.values()) {
     const { sweep, best } = ranking;
-    const branches = branchesOf(ctx, sweep);
+    const branches = branchesOf(sweep);
     if (branches.length === 0) {
       notes.push(`${sweep.run.name} has no annealed branch (a run forked from it with kind "annealed"): merged and annealed models cannot be compared.`);
       continue;
@@ -57,8 +57,8 @@ export function annealingSection(ctx: SectionContext): Section {
 
     const prediction = predictionFor(ctx, sweep, best.setting);
     if (prediction) {
-      for (const s of prediction.skipped) notes.push(`${s.branch} is left out of the prediction: ${s.reason}.`);
-      if (prediction.rows.length > 0) {
+      for (const s of prediction.result.missing) notes.push(`${s.branch} is left out of the prediction: ${s.reason}.`);
+      if (prediction.result.rows.length > 0) {
         conclusions.push(predictionConclusion(ctx, sweep.id, prediction));
         tables.push(predictionTable(ctx, sweep.id, prediction));
         figures.push({
@@ -69,7 +69,7 @@ export function annealingSection(ctx: SectionContext): Section {
             kind: "prediction",
             xLabel: `merged at fork · ${ctx.metric.name}`,
             yLabel: `annealed · ${ctx.metric.name}`,
-            points: prediction.rows.map((r) => ({ name: r.branch, x: r.merged.value, y: r.annealed.value })),
+            points: prediction.result.rows.map((r) => ({ name: r.branch, x: r.merged.value, y: r.annealed.value })),
           },
         });
         tables.push(settingPredictionTable(ctx, sweep.id, ranking.ranked.map((r) => predictionFor(ctx, sweep, r.setting)!)));
@@ -87,28 +87,29 @@ export function annealingSection(ctx: SectionContext): Section {
   };
 }
 
-function corr(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(2) : "undefined";
+function corr(value: number | null): string {
+  return value === null ? "undefined (no spread)" : value.toFixed(2);
 }
 
-function predictionConclusion(ctx: SectionContext, sweepId: number, p: Prediction): Conclusion {
-  const k = p.rows.length;
+function predictionConclusion(ctx: SectionContext, sweepId: number, p: ReportPrediction): Conclusion {
+  const { merged, latest, rows } = p.result;
+  const k = rows.length;
   const ranks =
     k >= 2
-      ? ` Rank agreement across the ${k} branches: Spearman ρ = ${corr(p.spearman)}, Kendall τ = ${corr(p.kendall)}` +
-        (p.naive.rows === k ? ` (the latest checkpoint at the fork, unmerged: ρ = ${corr(p.naive.spearman)}, τ = ${corr(p.naive.kendall)}, error ${w.metric(p.naive.mae)})` : "") +
+      ? ` Rank agreement across the ${k} branches: Spearman ρ = ${corr(merged.spearman)}, Kendall τ = ${corr(merged.kendall)}` +
+        (latest.forks === k ? ` (the latest checkpoint at the fork, unmerged: ρ = ${corr(latest.spearman)}, τ = ${corr(latest.kendall)}, error ${w.metric(latest.meanAbsError!)})` : "") +
         "."
       : " One branch only: rank agreement needs two or more.";
-    const few = k >= 2 && k < 4 ? ` With ${k} branches a rank correlation is weak evidence either way.` : "";
+  const few = k >= 2 && k < 4 ? ` With ${k} branches a rank correlation is weak evidence either way.` : "";
   return {
     kind: "finding",
-    text: `Merging at the fork point (${settingLabel(p.setting)}) predicts the annealed branch's final ${ctx.metric.name} with a mean absolute error of ${w.metric(p.mae)}; the merge is off by ${w.signed(p.signed.mean)} on average (merged − annealed).${ranks}${few}`,
+    text: `Merging at the fork point (${settingLabel(p.setting)}) predicts the annealed branch's final ${ctx.metric.name} with a mean absolute error of ${w.metric(merged.meanAbsError!)} (largest ${w.metric(merged.maxAbsError!)}); the merge is off by ${w.signed(merged.meanError!)} on average (merged − annealed).${ranks}${few}`,
     evidence: [`prediction-${sweepId}`, `prediction-scatter-${sweepId}`],
     uncertainty: w.interval(p.signed, "branches"),
   };
 }
 
-function predictionTable(ctx: SectionContext, sweepId: number, p: Prediction): Table {
+function predictionTable(ctx: SectionContext, sweepId: number, p: ReportPrediction): Table {
   return {
     id: `prediction-${sweepId}`,
     title: `Annealing prediction by branch — sweep #${sweepId}, ${settingLabel(p.setting)}`,
@@ -122,11 +123,11 @@ function predictionTable(ctx: SectionContext, sweepId: number, p: Prediction): T
       { key: "annealed", label: "Annealed at end", kind: "metric" },
       { key: "error", label: "Error", kind: "gain" },
     ],
-    rows: p.rows.map((r) => [r.branch, r.fork, r.end.tokens, r.latest?.value ?? null, r.merged.value, r.annealed.value, r.error]),
+    rows: p.result.rows.map((r) => [r.branch, r.fork, r.annealedTokens, r.latest?.value ?? null, r.merged.value, r.annealed.value, r.error]),
   };
 }
 
-function settingPredictionTable(ctx: SectionContext, sweepId: number, predictions: Prediction[]): Table {
+function settingPredictionTable(ctx: SectionContext, sweepId: number, predictions: ReportPrediction[]): Table {
   return {
     id: `prediction-settings-${sweepId}`,
     title: `Annealing prediction by setting — sweep #${sweepId}`,
@@ -138,6 +139,6 @@ function settingPredictionTable(ctx: SectionContext, sweepId: number, prediction
       { key: "spearman", label: "Spearman ρ", kind: "corr" },
       { key: "kendall", label: "Kendall τ", kind: "corr" },
     ],
-    rows: predictions.map((p) => [settingLabel(p.setting), p.rows.length, p.rows.length ? p.mae : null, p.rows.length >= 2 ? p.spearman : null, p.rows.length >= 2 ? p.kendall : null]),
+    rows: predictions.map((p) => [settingLabel(p.setting), p.result.merged.forks, p.result.merged.meanAbsError, p.result.merged.spearman, p.result.merged.kendall]),
   };
 }

@@ -82,15 +82,15 @@ function predictionChecks(ctx: SectionContext, id: number, on: string): Check[] 
   const best = ctx.rankings.get(id)!.best;
   const prediction = best ? predictionFor(ctx, ctx.rankings.get(id)!.sweep, best.setting) : null;
   const guideline = `G1 a merge previews the annealed model (${on})`;
-  if (!prediction || prediction.rows.length < 2) {
+  if (!prediction || prediction.result.rows.length < 2) {
     return [{ guideline, kind: "missing", text: "fewer than two annealed branches with a scored end and a scored merge at their fork point.", evidence: [`prediction-${id}`], uncertainty: null }];
   }
-  const rho = prediction.spearman;
+  const { spearman: rho, forks, meanAbsError } = prediction.result.merged;
   const evidence = [`prediction-${id}`, `prediction-scatter-${id}`];
-  const uncertainty = `Spearman ρ over ${prediction.rows.length} branches${prediction.rows.length < 4 ? " (few branches: weak evidence)" : ""}`;
-  if (Number.isFinite(rho) && rho >= 0.5) return [{ guideline, kind: "consistent", text: `merges at the fork points rank the annealed results alike (ρ = ${rho.toFixed(2)}), error ${w.metric(prediction.mae)}.`, evidence, uncertainty }];
-  if (Number.isFinite(rho) && rho <= 0) return [{ guideline, kind: "contradiction", text: `merges at the fork points do not rank the annealed results (ρ = ${rho.toFixed(2)}): here a merge is no preview of annealing.`, evidence, uncertainty }];
-  return [{ guideline, kind: "finding", text: `partial rank agreement (ρ = ${Number.isFinite(rho) ? rho.toFixed(2) : "undefined"}).`, evidence, uncertainty }];
+  const uncertainty = `Spearman ρ over ${forks} branches${forks < 4 ? " (few branches: weak evidence)" : ""}`;
+  if (rho !== null && rho >= 0.5) return [{ guideline, kind: "consistent", text: `merges at the fork points rank the annealed results alike (ρ = ${rho.toFixed(2)}), error ${w.metric(meanAbsError!)}.`, evidence, uncertainty }];
+  if (rho !== null && rho <= 0) return [{ guideline, kind: "contradiction", text: `merges at the fork points do not rank the annealed results (ρ = ${rho.toFixed(2)}): here a merge is no preview of annealing.`, evidence, uncertainty }];
+  return [{ guideline, kind: "finding", text: `partial rank agreement (ρ = ${rho === null ? "undefined" : rho.toFixed(2)}).`, evidence, uncertainty }];
 }
 
 function schemeChecks(ctx: SectionContext, id: number, on: string): Check[] {
@@ -166,6 +166,10 @@ function restartChecks(groups: RestartGroup[]): Check[] {
     if (!pma) return [];
     const guideline = `G8 PMA-init recovers a loss spike (${group.parent})`;
     const evidence = [`restarts-${i + 1}`, `restart-loss-${i + 1}`];
+    if (group.recoveredAlone) {
+      const record = pma.respike ? `; for the record, the PMA-init restart spiked again at step ${pma.respike.step}` : "; the PMA-init restart did not spike again";
+      return [{ guideline, kind: "missing", text: `not tested — the original run came back down by itself, so there was no irrecoverable divergence to rescue${record}.`, evidence, uncertainty: null }];
+    }
     if (pma.respike) return [{ guideline, kind: "contradiction", text: `the PMA-init restart spiked again at step ${pma.respike.step}.`, evidence, uncertainty: null }];
     const control = group.pmaVsRollback && group.pmaVsRollback.decision !== "B" ? " — but the rollback control did as well, so averaging gets no credit for it" : "";
     return [{ guideline, kind: "consistent", text: `the PMA-init restart passed the spike without another${control}.`, evidence, uncertainty: null }];

@@ -1,4 +1,5 @@
 import type { Run } from "../../../db/schema";
+import { restartWindow, type RestartWindow } from "../../analysis";
 import { formatSchemeLabel } from "../../merge/weights";
 import type { ReportDataset, Score } from "../dataset";
 import { isRestartRun } from "../snapshot";
@@ -24,7 +25,9 @@ export interface Spike {
  * The first point where the moving mean of `window` logged losses rises `threshold` above its best so far (or the
  * loss stops being finite) — the same rule the reference lab uses to plan its restarts.
  */
-export function findSpike(log: LossPoint[], threshold = 0.2, window = 10): Spike | null {
+export const SPIKE_THRESHOLD = 0.2;
+
+export function findSpike(log: LossPoint[], threshold = SPIKE_THRESHOLD, window = 10): Spike | null {
   let best = Infinity;
   let sum = 0;
   const recent: number[] = [];
@@ -68,6 +71,12 @@ export interface RestartGroup {
   restarts: RestartOutcome[];
   /** PMA-init − rollback training loss at the steps both logged in the second half of their runs. */
   pmaVsRollback: Comparison | null;
+  /** lib/analysis' window around the fork (x in tokens), for the figure. */
+  window: RestartWindow | null;
+  /** Tokens at the spike, where the log places it. */
+  spikeTokens: number | null;
+  /** The original run came back within the spike threshold of its pre-spike level on its own. */
+  recoveredAlone: boolean;
 }
 
 export function analyseRestarts(data: ReportDataset, scoreOf: (checkpointId: number) => Score | null): RestartGroup[] {
@@ -100,7 +109,15 @@ export function analyseRestarts(data: ReportDataset, scoreOf: (checkpointId: num
       });
     const pma = restarts.find((r) => r.kind === "pma-init");
     const rollback = restarts.find((r) => r.kind === "rollback");
-    return [{ parent: parent.name, parentLog, spike: findSpike(parentLog), parentFinal: tailMean(parentLog), restarts, pmaVsRollback: pma && rollback ? compareLogs(pma.log, rollback.log) : null }];
+    const logged = (run: Run) => ({ name: run.name, tokensPerStep: run.tokensPerStep ?? parent.tokensPerStep, logs: logs[run.id] ?? {} });
+    const children = restartRuns.filter((r) => r.parentRunId === parentId);
+    const window = restartWindow(logged(parent), children.map((run) => ({ ...logged(run), kind: run.kind, forkTokens: run.forkTokens, init: null })), ["loss"]);
+    const spike = findSpike(parentLog);
+    const at = spike ? logs[parentId]?.loss?.find((p) => p.step === spike.step) : undefined;
+    const spikeTokens = spike ? (at?.tokens ?? (parent.tokensPerStep ? spike.step * parent.tokensPerStep : null)) : null;
+    const parentFinal = tailMean(parentLog);
+    const recoveredAlone = spike !== null && parentFinal !== null && parentFinal <= spike.baseline + SPIKE_THRESHOLD;
+    return [{ parent: parent.name, parentLog, spike, parentFinal, restarts, pmaVsRollback: pma && rollback ? compareLogs(pma.log, rollback.log) : null, window, spikeTokens, recoveredAlone }];
   });
 }
 

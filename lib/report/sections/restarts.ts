@@ -2,7 +2,7 @@ import { thinPoints } from "../../charts/series";
 import type { LineSeriesSpec, Pair } from "../chart-spec";
 import type { Conclusion, Figure, Section, Table } from "../document";
 import * as w from "../words";
-import type { RestartGroup } from "./restarts-analysis";
+import { SPIKE_THRESHOLD, type RestartGroup } from "./restarts-analysis";
 
 /** PMA-init / spike-recovery outcomes, where the scope holds restarted runs. */
 export function restartsSection(groups: RestartGroup[], metricName: string | null): Section {
@@ -17,7 +17,13 @@ export function restartsSection(groups: RestartGroup[], metricName: string | nul
     const spike = group.spike
       ? `${group.parent} spiked at step ${group.spike.step} (smoothed training loss ${w.metric(group.spike.baseline)} → peak ${w.metric(group.spike.peak)})`
       : `No spike is detected in ${group.parent}'s logged loss${group.parentLog.length ? "" : " (it has no training log)"}`;
-    const ended = group.parentFinal !== null ? ` and ended at ${w.metric(group.parentFinal)}` : "";
+    const recoveredAlone = group.recoveredAlone;
+    const ended =
+      group.parentFinal === null
+        ? ""
+        : recoveredAlone
+          ? ` and came back down by itself, ending at ${w.metric(group.parentFinal)} (within ${SPIKE_THRESHOLD} of its pre-spike level): this spike was not irrecoverable, so restarts are not needed to recover from it`
+          : ` and ended at ${w.metric(group.parentFinal)}`;
     conclusions.push({ kind: "finding", text: `${spike}${ended}.`, evidence: [figureId], uncertainty: null });
     for (const r of group.restarts) {
       if (r.log.length === 0) {
@@ -61,7 +67,9 @@ export function restartsSection(groups: RestartGroup[], metricName: string | nul
         ...group.restarts.map((r) => [r.run, r.kind, r.init, r.fromStep, r.finalLoss, r.worstLoss, r.respike?.step ?? null, r.lastScore?.score.value ?? null]),
       ],
     });
-    figures.push(lossFigure(figureId, group));
+    const figure = lossFigure(figureId, group);
+    if (figure) figures.push(figure);
+    else notes.push(`${group.parent}: no training loss logged around the restarts, so there is no figure.`);
   }
   return {
     id: "restarts",
@@ -74,21 +82,22 @@ export function restartsSection(groups: RestartGroup[], metricName: string | nul
   };
 }
 
-/** The parent from half a restart's length before the restart on (its early warmup would flatten the picture). */
-function lossFigure(id: string, group: RestartGroup): Figure {
-  const toPairs = (log: { step: number; value: number }[]) => thinPoints(log.filter((p) => Number.isFinite(p.value)), 600).map((p) => [p.step, p.value] as Pair);
-  const starts = group.restarts.flatMap((r) => (r.log.length ? [r.log[0].step] : []));
-  const ends = group.restarts.flatMap((r) => (r.log.length ? [r.log[r.log.length - 1].step] : []));
-  const from = starts.length ? Math.max(0, Math.min(...starts) - Math.ceil((Math.max(...ends) - Math.min(...starts)) / 2)) : 0;
-  const series: LineSeriesSpec[] = [
-    { name: group.parent, role: "parent", points: toPairs(group.parentLog.filter((p) => p.step >= from)) },
-    ...group.restarts.map((r) => ({ name: r.run, role: "restart" as const, points: toPairs(r.log) })),
-  ];
-  const markers = group.spike ? [{ step: group.spike.step, label: "spike" }] : [];
+/** lib/analysis' restart window: the original run from as far before the fork as the restarts run after it. */
+function lossFigure(id: string, group: RestartGroup): Figure | null {
+  const panel = group.window?.panels.find((p) => p.series === "loss");
+  if (!group.window || !panel) return null;
+  const series: LineSeriesSpec[] = panel.lines
+    .filter((line) => line.points.length > 0)
+    .map((line) => ({ name: line.name, role: line.role === "original" ? ("parent" as const) : ("restart" as const), points: thinPairs(line.points) }));
+  const markers = group.spikeTokens !== null ? [{ x: group.spikeTokens, label: "spike" }] : [];
   return {
     id,
     title: `Training loss around the spike — ${group.parent}`,
-    caption: `Logged training loss by step from step ${from}: the original run and each restart (paper Fig. 7 style).`,
-    chart: { kind: "loss", yLabel: "training loss", series: series.filter((s) => s.points.length > 0), markers },
+    caption: `Logged training loss from ${w.tokens(group.window.from)} to ${w.tokens(group.window.to)} tokens: the original run and each restart from its fork point (paper Fig. 7 style).`,
+    chart: { kind: "loss", xLabel: "training tokens", yLabel: "training loss", series, markers },
   };
+}
+
+function thinPairs(points: [number, number][]): Pair[] {
+  return thinPoints(points.map(([x, value], step) => ({ step, x, value })), 600).map((p) => [p.x, p.value] as Pair);
 }

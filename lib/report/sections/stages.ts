@@ -4,7 +4,7 @@ import type { Conclusion, Figure, Section, Table } from "../document";
 import { settingLabel, stageRange } from "../gains";
 import { meanInterval } from "../stats";
 import * as w from "../words";
-import { branchesOf } from "./annealing-analysis";
+import { scoreVsTokens } from "../../analysis";
 import { runTitle, type SectionContext, type SettingsRanking } from "./context";
 
 /**
@@ -65,24 +65,21 @@ export function stagesSection(ctx: SectionContext): Section {
   };
 }
 
-/** Paper Fig. 2/3 style: the latest checkpoint, the best setting's merges and the annealed branches over tokens. */
+/** Paper Fig. 2/3 style, from lib/analysis' scoreVsTokens: the latest checkpoints, the best setting's merges, the anneals. */
 function scoreFigure(ctx: SectionContext, ranking: SettingsRanking): Figure {
   const sweep: DatasetSweep = ranking.sweep;
   const best = ranking.best!;
-  const latest: Pair[] = sweep.points.flatMap((p) => (p.latest?.score ? [[p.point, p.latest.score.value] as Pair] : []));
-  const merged: Pair[] = [...best.byPoint.values()].map((g) => [g.cell.point, g.cell.score!.value] as Pair).sort((a, b) => a[0] - b[0]);
+  const view = scoreVsTokens(sweep.scores, ctx.metric.name, best.setting.config);
+  const pairs = (points: { tokens: number; value: number }[]) => points.map((p) => [p.tokens, p.value] as Pair);
   const series: LineSeriesSpec[] = [
-    { name: "latest checkpoint", role: "latest", points: latest },
-    { name: `merged (${settingLabel(best.setting)})`, role: "merged", points: merged },
+    { name: view.latest.label, role: "latest", points: pairs(view.latest.points) },
+    ...(view.merged ? [{ name: `merged (${view.merged.label})`, role: "merged" as const, points: pairs(view.merged.points) }] : []),
+    ...view.annealed.map((a) => ({ name: a.label, role: "annealed" as const, points: pairs(a.points), scatter: a.points.length === 1 })),
   ];
-  for (const branch of branchesOf(ctx, sweep)) {
-    const points = branch.scores.map((s) => [s.tokens, s.score.value] as Pair);
-    if (points.length > 0) series.push({ name: branch.run.name, role: "annealed", points, scatter: points.length === 1 });
-  }
   return {
     id: `score-tokens-${sweep.id}`,
     title: `${ctx.metric.name} over training tokens — ${sweep.run.name}`,
-    caption: `The latest checkpoint at each merge point, the merge of ${settingLabel(best.setting)} there, and every scored checkpoint of the annealed branches.`,
+    caption: `Every scored checkpoint of the run, the merges of ${settingLabel(best.setting)} at each merge point, and each annealed branch from its fork point.`,
     chart: { kind: "tokens", yLabel: ctx.metric.name, zeroLine: false, lowerIsBetter: ctx.metric.higherIsBetter === false, series },
   };
 }

@@ -45,13 +45,14 @@ export function summarySection(ctx: SectionContext): Section {
       conclusions.push({ kind: "finding", text: verdict, evidence: [tableId], uncertainty: w.comparison(bestVsRunnerUp, "merge points") });
     }
     const prediction = predictionFor(ctx, sweep, best.setting);
-    if (prediction && prediction.rows.length > 0) {
-      const rank = prediction.rows.length >= 2 ? `; rank agreement with the annealed results: Spearman ρ = ${fmtCorr(prediction.spearman)}, Kendall τ = ${fmtCorr(prediction.kendall)}` : "";
+    if (prediction && prediction.result.rows.length > 0) {
+      const { merged } = prediction.result;
+      const rank = merged.forks >= 2 ? `; rank agreement with the annealed results: Spearman ρ = ${fmtCorr(merged.spearman)}, Kendall τ = ${fmtCorr(merged.kendall)}` : "";
       conclusions.push({
         kind: "finding",
-        text: `Merged at a fork point with this setting, the model predicts the annealed branch's final ${ctx.metric.name} within ${w.metric(prediction.mae)} on average (mean absolute error over ${w.count(prediction.rows.length, "branch", "branches")})${rank}.`,
+        text: `Merged at a fork point with this setting, the model predicts the annealed branch's final ${ctx.metric.name} within ${w.metric(merged.meanAbsError!)} on average (mean absolute error over ${w.count(merged.forks, "branch", "branches")})${rank}.`,
         evidence: [`prediction-${sweep.id}`],
-        uncertainty: prediction.rows.length >= 2 ? w.interval(prediction.signed, "branches") : "one branch: no interval",
+        uncertainty: merged.forks >= 2 ? w.interval(prediction.signed, "branches") : "one branch: no interval",
       });
     }
     if (ranking.excluded.length > 0) {
@@ -84,8 +85,8 @@ export function summarySection(ctx: SectionContext): Section {
   };
 }
 
-function fmtCorr(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(2) : "undefined (no spread)";
+function fmtCorr(value: number | null): string {
+  return value === null ? "undefined (no spread)" : value.toFixed(2);
 }
 
 function directionNote(ctx: SectionContext): string {
