@@ -24,11 +24,22 @@ export function renderChartSvg(spec: ChartSpec, size = FIGURE_SIZE): string {
   }
 }
 
-const FORBIDDEN = [/<script/i, /<foreignObject/i, /\son[a-z]+\s*=/i, /(?:xlink:)?href\s*=\s*["']?\s*(?!#)/i, /javascript:/i, /<iframe/i, /url\(\s*['"]?(?!#)/i];
+/** Elements that run, embed or navigate; attributes that link or load out of the file. */
+const FORBIDDEN_TAG = /^<\/?(script|foreignObject|iframe|a|use|image|animate|set)\b/i;
+const FORBIDDEN_VALUE = [/href\s*=\s*["']?\s*(?!#)/i, /url\(\s*['"]?(?!#)/i];
+/** Event handlers, looked for outside quoted attribute values (escaped text there is harmless). */
+const HANDLER = /\son[a-z]+\s*=/i;
 
-/** Throws unless the SVG is inert: ECharts escapes text, and this makes sure nothing else slipped in. */
+/**
+ * Throws unless the SVG is inert. ECharts escapes text (so no "<" survives outside a tag); this checks every tag
+ * it wrote, so a future renderer change cannot slip markup into a report unnoticed.
+ */
 export function assertInertSvg(svg: string): string {
-  const hit = FORBIDDEN.find((pattern) => pattern.test(svg));
-  if (hit) throw new PmaError("report_unsafe_svg", `a rendered figure contains markup a report must not carry (${hit.source})`);
+  for (const [tag] of svg.matchAll(/<[^>]*>/g)) {
+    const bare = tag.replace(/"[^"]*"|'[^']*'/g, '""');
+    if (FORBIDDEN_TAG.test(tag) || HANDLER.test(bare) || FORBIDDEN_VALUE.some((pattern) => pattern.test(tag))) {
+      throw new PmaError("report_unsafe_svg", `a rendered figure contains markup a report must not carry: ${tag.slice(0, 80)}`);
+    }
+  }
   return svg;
 }
