@@ -43,31 +43,33 @@ const CONTENT_TYPES: Record<string, string> = {
 export interface ReportFile {
   report: Report;
   name: string;
-  path: string;
-  bytes: number;
+  content: Buffer;
   contentType: string;
 }
 
 /**
  * A file of a recorded report, for download. Takes a hash and a name, never a path: the hash must be a recorded
- * report's, the name one of the files recorded for it, and the resolved real path a regular file inside that
- * report's directory — anything else is "not found".
+ * report's, the name one of the files recorded for it (and a plain report file name), and what is opened a regular
+ * file inside that report's directory, not through a symlink — anything else is "not found".
  */
-export function findReportFile(db: Db, dataDir: string, hash: string, name: string): ReportFile {
+export function readReportFile(db: Db, dataDir: string, hash: string, name: string): ReportFile {
   if (!/^[0-9a-f]{64}$/.test(hash)) throw new PmaError("report_not_found", "no such report");
   const report = findReportByHash(db, hash);
   if (!report) throw new PmaError("report_not_found", `no report ${hash.slice(0, 12)}`);
-  const recorded = report.files.find((file) => file.name === name);
-  if (!recorded || !REPORT_FILE_NAME.test(name)) throw new PmaError("report_file_not_found", `report ${hash.slice(0, 12)} has no file "${name.slice(0, 100)}"`);
-  const root = dataLayout(dataDir).reports;
-  const dir = path.join(root, hash);
-  let real: string;
+  const shown = JSON.stringify(name.slice(0, 100));
+  if (!REPORT_FILE_NAME.test(name) || !report.files.some((file) => file.name === name)) throw new PmaError("report_file_not_found", `report ${hash.slice(0, 12)} has no file ${shown}`);
+  const dir = path.join(dataLayout(dataDir).reports, hash);
+  let fd: number;
   try {
-    real = fs.realpathSync(path.join(dir, name));
+    if (!isInside(fs.realpathSync(path.join(dir, name)), fs.realpathSync(dir))) throw new Error("outside");
+    fd = fs.openSync(path.join(dir, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   } catch {
-    throw new PmaError("report_file_not_found", `the file "${name}" of report ${hash.slice(0, 12)} is missing on disk`);
+    throw new PmaError("report_file_not_found", `the file ${shown} of report ${hash.slice(0, 12)} is missing on disk`);
   }
-  const stat = fs.lstatSync(real);
-  if (!stat.isFile() || !isInside(real, fs.realpathSync(dir))) throw new PmaError("report_file_not_found", `the file "${name}" of report ${hash.slice(0, 12)} is not a regular file of it`);
-  return { report, name, path: real, bytes: stat.size, contentType: CONTENT_TYPES[path.extname(name)] ?? "application/octet-stream" };
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new PmaError("report_file_not_found", `the file ${shown} of report ${hash.slice(0, 12)} is not a regular file`);
+    return { report, name, content: fs.readFileSync(fd), contentType: CONTENT_TYPES[path.extname(name)] ?? "application/octet-stream" };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
