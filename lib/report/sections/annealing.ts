@@ -57,7 +57,11 @@ export function annealingSection(ctx: SectionContext): Section {
 
     const prediction = predictionFor(ctx, sweep, best.setting);
     if (prediction) {
-      for (const s of prediction.result.missing) notes.push(`${s.branch} is left out of the prediction: ${s.reason}.`);
+      for (const s of prediction.result.missing) {
+        const end = branches.find((b) => b.name === s.branch)?.checkpoints.reduce((a, c) => Math.max(a, c.tokens), 0);
+        const hint = /final checkpoint/.test(s.reason) && end ? ` — add T = ${end} (${w.tokens(end)} tokens) to the sweep's merge points to score it` : "";
+        notes.push(`${s.branch} is left out of the prediction: ${s.reason}${hint}.`);
+      }
       if (prediction.result.rows.length > 0) {
         conclusions.push(predictionConclusion(ctx, sweep.id, prediction));
         tables.push(predictionTable(ctx, sweep.id, prediction));
