@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const links = [
   { href: "/runs", label: "Runs" },
   { href: "/sweeps", label: "Sweeps" },
+  { href: "/compare", label: "Compare" },
   { href: "/reports", label: "Reports" },
   { href: "/jobs", label: "Jobs" },
   { href: "/register", label: "Register" },

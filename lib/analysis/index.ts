@@ -8,3 +8,4 @@ export * from "./panels";
 export * from "./prediction";
 export * from "./before-after";
 export * from "./restarts";
+export * from "./selection";

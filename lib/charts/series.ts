@@ -18,6 +18,15 @@ export function tokensAt(step: number, tokens: number | null, tokensPerStep: num
  * its lowest and highest value (in step order). A 100k-step log becomes ~2k points without hiding a loss spike.
  */
 export function thinPoints<T extends { step: number; value: number }>(points: T[], max = 2000): T[] {
+  return thinBuckets(points, max, (p) => p.value, (p) => p.step);
+}
+
+/** thinPoints for [x, y] pairs ordered by x (chart-ready lines). */
+export function thinPairs(points: [number, number][], max = 2000): [number, number][] {
+  return thinBuckets(points, max, (p) => p[1], (p) => p[0]);
+}
+
+function thinBuckets<T>(points: T[], max: number, valueOf: (p: T) => number, orderOf: (p: T) => number): T[] {
   if (points.length <= max || max < 4) return points;
   const buckets = Math.floor(max / 2);
   const size = points.length / buckets;
@@ -28,11 +37,11 @@ export function thinPoints<T extends { step: number; value: number }>(points: T[
     let low = slice[0];
     let high = slice[0];
     for (const point of slice) {
-      if (point.value < low.value) low = point;
-      if (point.value > high.value) high = point;
+      if (valueOf(point) < valueOf(low)) low = point;
+      if (valueOf(point) > valueOf(high)) high = point;
     }
     if (low === high) kept.push(low);
-    else kept.push(...(low.step < high.step ? [low, high] : [high, low]));
+    else kept.push(...(orderOf(low) < orderOf(high) ? [low, high] : [high, low]));
   }
   const last = points[points.length - 1];
   if (kept[kept.length - 1] !== last) kept.push(last);

@@ -26,12 +26,43 @@ export const seriesColors = {
   branches: ["#a855f7", "#ec4899", "#14b8a6", "#f97316", "#6366f1", "#84cc16"],
 } as const;
 
+/**
+ * What each kind of line stands for in the research charts, the same on every chart: the un-merged checkpoint is
+ * a quiet slate, the merge the accent blue, anneals pink; a restarted run's original trajectory is slate too.
+ */
+export const roleColors = {
+  latest: "#64748b",
+  merged: "#3b82f6",
+  annealed: "#ec4899",
+  original: "#64748b",
+  pmaInit: "#3b82f6",
+  rollback: "#f59e0b",
+  before: "#94a3b8",
+  after: "#3b82f6",
+  reference: "#a1a1aa",
+} as const;
+
+/** Annealed branches, one hue each, starting from the annealed role colour. */
+export const annealedColors = [roleColors.annealed, "#a855f7", "#14b8a6", "#f97316", "#6366f1", "#84cc16", "#ef4444"] as const;
+
+/** Settings compared side by side (schemes, N, V): distinct hues readable on both surfaces. */
+export const categoricalColors = ["#3b82f6", "#f59e0b", "#10b981", "#a855f7", "#ec4899", "#14b8a6", "#f97316", "#6366f1", "#84cc16", "#ef4444"] as const;
+
+/** "#3b82f6" at 20 % → "rgba(59, 130, 246, 0.2)": stderr bands under their line. */
+export function withAlpha(hex: string, alpha: number): string {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+}
+
 /** Translucent phase bands: light enough to sit under lines on either surface. */
 export const phaseColors: Record<string, string> = {
   warmup: "rgba(245, 158, 11, 0.10)",
   stable: "rgba(59, 130, 246, 0.06)",
   decay: "rgba(236, 72, 153, 0.10)",
 };
+
+/** The card surface charts sit on (globals.css --surface): exported images get it as their background. */
+export const exportBackground: Record<ChartMode, string> = { light: "#ffffff", dark: "#141417" };
 
 export function themeName(mode: ChartMode): string {
   return `pma-${mode}`;

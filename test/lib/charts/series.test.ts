@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { thinPoints, tokensAt, valueAtStep } from "../../../lib/charts/series";
+import { thinPairs, thinPoints, tokensAt, valueAtStep } from "../../../lib/charts/series";
 
 describe("tokensAt", () => {
   it("prefers the logged tokens, then step × tokens per step", () => {
@@ -41,5 +41,16 @@ describe("valueAtStep", () => {
   it("uses the first point before the log starts, and nothing for an empty log", () => {
     expect(valueAtStep(log, 1)).toBe(1);
     expect(valueAtStep([], 5)).toBeNull();
+  });
+});
+
+describe("thinPairs", () => {
+  it("thins [x, y] lines the same way, keeping a spike and the last point", () => {
+    const line: [number, number][] = Array.from({ length: 50_000 }, (_, i) => [i * 10, i === 31_337 ? 99 : 2]);
+    const thinned = thinPairs(line, 2000);
+    expect(thinned.length).toBeLessThanOrEqual(2001);
+    expect(thinned).toContainEqual([313_370, 99]);
+    expect(thinned[thinned.length - 1]).toEqual([499_990, 2]);
+    expect(thinPairs(line.slice(0, 10))).toHaveLength(10);
   });
 });

@@ -1,0 +1,44 @@
+"use client";
+
+import { useEffect } from "react";
+import { buttonClass, Card, EmptyState } from "./ui";
+
+/** Loading and error states shared by the research pages (sweep charts, prediction, compare). */
+
+export function ChartsLoading({ label, charts = 2 }: { label: string; charts?: number }) {
+  const block = "animate-pulse rounded-xl border border-line bg-surface";
+  return (
+    <div className="space-y-6" aria-busy="true" aria-label={label}>
+      <div className="space-y-2">
+        <div className="h-4 w-24 animate-pulse rounded bg-subtle" />
+        <div className="h-7 w-72 animate-pulse rounded bg-subtle" />
+      </div>
+      <div className={`${block} h-14`} />
+      {Array.from({ length: charts }, (_, i) => (
+        <div key={i} className={`${block} h-[440px]`} />
+      ))}
+    </div>
+  );
+}
+
+export function ChartsError({ error, retry, what }: { error: unknown; retry: () => void; what: string }) {
+  useEffect(() => {
+    console.error(error);
+  }, [error]);
+  const digest = error instanceof Error && "digest" in error ? String((error as { digest?: unknown }).digest) : null;
+  return (
+    <Card>
+      <EmptyState
+        title={`The ${what} could not be loaded`}
+        icon="!"
+        action={
+          <button type="button" onClick={() => retry()} className={buttonClass("primary")}>
+            Try again
+          </button>
+        }
+      >
+        Something went wrong while reading the scores. The server log has the details{digest ? ` (error ${digest})` : ""}.
+      </EmptyState>
+    </Card>
+  );
+}

@@ -1,0 +1,5 @@
+import { ChartsLoading } from "../../../components/research-states";
+
+export default function Loading() {
+  return <ChartsLoading label="Loading sweep charts" charts={3} />;
+}

@@ -1,0 +1,35 @@
+import type { EChartsCoreOption } from "echarts/core";
+import { LONG_SERIES } from "./common";
+
+/** Pure helpers for the chart wrapper's export and large mode, testable without a browser. */
+
+/** "Score vs tokens: heldout/loss" → "score-vs-tokens-heldout-loss". */
+export function chartFileName(label: string): string {
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80)
+    .replace(/-+$/, "");
+  return slug || "chart";
+}
+
+function seriesLength(series: unknown): number {
+  const data = (series as { data?: unknown }).data;
+  return Array.isArray(data) ? data.length : ArrayBuffer.isView(data) ? (data as unknown as ArrayLike<number>).length : 0;
+}
+
+/** Whether any series is long enough for large mode (dirty-rect redraws in the wrapper). */
+export function isLargeOption(option: EChartsCoreOption): boolean {
+  const series = option.series;
+  const list = Array.isArray(series) ? series : series ? [series] : [];
+  return list.some((s) => seriesLength(s) > LONG_SERIES);
+}
+
+/**
+ * The option an exported image renders: the chart as it is on screen (zoom, legend selection), on the card's
+ * background instead of transparent, without animation so a static renderer captures the final frame.
+ */
+export function exportOption(current: EChartsCoreOption, background: string): EChartsCoreOption {
+  return { ...current, backgroundColor: background, animation: false };
+}
