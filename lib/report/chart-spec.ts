@@ -1,10 +1,14 @@
+import type { ComparisonPanel, Prediction, RestartWindow, ScoreVsTokens } from "../analysis";
+
 /**
- * What a report figure shows, as plain data (it is part of the hashed document). lib/report/charts.ts turns a spec
- * into an ECharts option at render time; the option's formatters are functions and never enter the hash.
+ * What a report figure shows, as plain data (it is part of the hashed document): the lib/analysis result a page
+ * chart is built from, or — for the size fit, which no page draws — its own points. lib/report/charts.ts turns a
+ * spec into an ECharts option with the same lib/charts builders the pages use; the option's formatters are
+ * functions and never enter the hash.
  */
 export type Pair = [number, number];
 
-export type SeriesRole = "latest" | "merged" | "annealed" | "group" | "restart" | "parent" | "paper" | "fit" | "ours";
+export type SeriesRole = "paper" | "fit" | "ours" | "ours-fit";
 
 export interface LineSeriesSpec {
   name: string;
@@ -14,37 +18,15 @@ export interface LineSeriesSpec {
   scatter?: boolean;
 }
 
-/** Score (or gain) against training tokens: latest vs merged vs annealed, or one line per scheme / N / V. */
-export interface TokensChartSpec {
-  kind: "tokens";
-  yLabel: string;
-  /** For gains: a zero line ("no better than the latest checkpoint"). */
-  zeroLine: boolean;
-  lowerIsBetter: boolean;
-  series: LineSeriesSpec[];
-}
-
-/** Merged at the fork point (x) against the annealed branch's end (y), with the y = x line. */
-export interface PredictionChartSpec {
-  kind: "prediction";
-  xLabel: string;
-  yLabel: string;
-  points: { name: string; x: number; y: number }[];
-}
-
 /** Best interval V against model size on log axes, ours beside the paper's reference points. */
 export interface SizeChartSpec {
   kind: "size";
   series: LineSeriesSpec[];
 }
 
-/** Training loss around a spike: the original run and its restarts. */
-export interface LossChartSpec {
-  kind: "loss";
-  xLabel: string;
-  yLabel: string;
-  series: LineSeriesSpec[];
-  markers: { x: number; label: string }[];
-}
-
-export type ChartSpec = TokensChartSpec | PredictionChartSpec | SizeChartSpec | LossChartSpec;
+export type ChartSpec =
+  | { kind: "score-vs-tokens"; data: ScoreVsTokens }
+  | { kind: "panel"; data: ComparisonPanel }
+  | { kind: "prediction"; data: Prediction }
+  | { kind: "restarts"; data: RestartWindow }
+  | SizeChartSpec;

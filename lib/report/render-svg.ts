@@ -1,21 +1,22 @@
-import { LineChart, ScatterChart } from "echarts/charts";
+import { BarChart, CustomChart, LineChart, ScatterChart } from "echarts/charts";
 import { GridComponent, LegendComponent, MarkLineComponent } from "echarts/components";
-import { init, use as registerParts } from "echarts/core";
+import { init, registerTheme, use as registerParts } from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
+import { chartTheme, themeName } from "../charts/theme";
 import { PmaError } from "../errors";
 import type { ChartSpec } from "./chart-spec";
-import { buildReportChartOption } from "./charts";
+import { buildReportChartOption, figureSize } from "./charts";
 
 /**
  * Figures as inline SVG, rendered on the server by ECharts' SSR renderer from the report's option builders. The
  * output is checked before it goes anywhere: a report must stay inert (no scripts, no handlers, no links out).
  */
-registerParts([LineChart, ScatterChart, GridComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
+registerParts([LineChart, ScatterChart, BarChart, CustomChart, GridComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
+// The pages' light theme: a report figure looks like the chart on the page.
+registerTheme(themeName("light"), chartTheme("light"));
 
-export const FIGURE_SIZE = { width: 760, height: 340 };
-
-export function renderChartSvg(spec: ChartSpec, size = FIGURE_SIZE): string {
-  const chart = init(null, null, { renderer: "svg", ssr: true, width: size.width, height: size.height });
+export function renderChartSvg(spec: ChartSpec, size = figureSize(spec)): string {
+  const chart = init(null, themeName("light"), { renderer: "svg", ssr: true, width: size.width, height: size.height });
   try {
     chart.setOption(buildReportChartOption(spec));
     return assertInertSvg(chart.renderToSVGString());

@@ -68,13 +68,8 @@ export function annealingSection(ctx: SectionContext): Section {
         figures.push({
           id: `prediction-scatter-${sweep.id}`,
           title: `Annealing prediction — sweep #${sweep.id}`,
-          caption: `Each point is an annealed branch: the merge at its fork point (x, ${label}) against the branch's final score (y). On the dashed line the merge predicts the anneal exactly.`,
-          chart: {
-            kind: "prediction",
-            xLabel: `merged at fork · ${ctx.metric.name}`,
-            yLabel: `annealed · ${ctx.metric.name}`,
-            points: prediction.result.rows.map((r) => ({ name: r.branch, x: r.merged.value, y: r.annealed.value })),
-          },
+          caption: `Each fork point T: the merge there (${label}) and the latest checkpoint there, against the annealed branch's final score. On the dashed line a predictor is exact.`,
+          chart: { kind: "prediction", data: prediction.result },
         });
         tables.push(settingPredictionTable(ctx, sweep.id, ranking.ranked.map((r) => predictionFor(ctx, sweep, r.setting)!)));
       }

@@ -1,4 +1,3 @@
-import type { LineSeriesSpec, Pair } from "../chart-spec";
 import type { CellGain } from "../gains";
 import { comparePaired, meanInterval, type Comparison, type MeanInterval } from "../stats";
 
@@ -59,24 +58,4 @@ export function compareFactor<L extends string | number>(gains: CellGain[], leve
   const others = results.slice(1);
   const tied = others.filter((r) => r.vsLeader!.decision !== "A").map((r) => r.level);
   return { levels: results, matched: matched.length, winner: tied.length === 0 ? leader.level : null, tied, alpha };
-}
-
-/** One line per level: at each merge point, the level's mean gain over the keys every level has there. */
-export function levelSeries<L extends string | number>(gains: CellGain[], levelOf: (g: CellGain) => L, keyOf: (g: CellGain) => string, nameOf: (level: L) => string): LineSeriesSpec[] {
-  const levels = [...new Set(gains.map(levelOf))].sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : 1));
-  const points = [...new Set(gains.map((g) => g.cell.point))].sort((a, b) => a - b);
-  const series = new Map<L, Pair[]>(levels.map((l) => [l, []]));
-  for (const point of points) {
-    const here = gains.filter((g) => g.cell.point === point);
-    const keysBy = new Map(levels.map((l) => [l, new Set(here.filter((g) => levelOf(g) === l).map(keyOf))]));
-    const present = levels.filter((l) => keysBy.get(l)!.size > 0);
-    if (present.length < 2) continue;
-    const shared = [...keysBy.get(present[0])!].filter((k) => present.every((l) => keysBy.get(l)!.has(k)));
-    if (shared.length === 0) continue;
-    for (const level of present) {
-      const values = here.filter((g) => levelOf(g) === level && shared.includes(keyOf(g))).map((g) => g.gain.diff);
-      series.get(level)!.push([point, values.reduce((a, b) => a + b, 0) / values.length]);
-    }
-  }
-  return levels.map((l) => ({ name: nameOf(l), role: "group" as const, points: series.get(l)! })).filter((s) => s.points.length > 0);
 }

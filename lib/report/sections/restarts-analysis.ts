@@ -111,7 +111,7 @@ export function analyseRestarts(data: ReportDataset, scoreOf: (checkpointId: num
     const rollback = restarts.find((r) => r.kind === "rollback");
     const logged = (run: Run) => ({ name: run.name, tokensPerStep: run.tokensPerStep ?? parent.tokensPerStep, logs: logs[run.id] ?? {} });
     const children = restartRuns.filter((r) => r.parentRunId === parentId);
-    const window = restartWindow(logged(parent), children.map((run) => ({ ...logged(run), kind: run.kind, forkTokens: run.forkTokens, init: null })), ["loss"]);
+    const window = restartWindow(logged(parent), children.map((run) => ({ ...logged(run), kind: run.kind, forkTokens: run.forkTokens, init: null })), ["loss", "grad_norm"]);
     const spike = findSpike(parentLog);
     const at = spike ? logs[parentId]?.loss?.find((p) => p.step === spike.step) : undefined;
     const spikeTokens = spike ? (at?.tokens ?? (parent.tokensPerStep ? spike.step * parent.tokensPerStep : null)) : null;

@@ -1,5 +1,3 @@
-import { thinPoints } from "../../charts/series";
-import type { LineSeriesSpec, Pair } from "../chart-spec";
 import type { Conclusion, Figure, Section, Table } from "../document";
 import * as w from "../words";
 import { SPIKE_THRESHOLD, type RestartGroup } from "./restarts-analysis";
@@ -82,22 +80,13 @@ export function restartsSection(groups: RestartGroup[], metricName: string | nul
   };
 }
 
-/** lib/analysis' restart window: the original run from as far before the fork as the restarts run after it. */
+/** lib/analysis' restart window (the original run from as far before the fork as the restarts run after it). */
 function lossFigure(id: string, group: RestartGroup): Figure | null {
-  const panel = group.window?.panels.find((p) => p.series === "loss");
-  if (!group.window || !panel) return null;
-  const series: LineSeriesSpec[] = panel.lines
-    .filter((line) => line.points.length > 0)
-    .map((line) => ({ name: line.name, role: line.role === "original" ? ("parent" as const) : ("restart" as const), points: thinPairs(line.points) }));
-  const markers = group.spikeTokens !== null ? [{ x: group.spikeTokens, label: "spike" }] : [];
+  if (!group.window) return null;
   return {
     id,
     title: `Training loss around the spike — ${group.parent}`,
-    caption: `Logged training loss from ${w.tokens(group.window.from)} to ${w.tokens(group.window.to)} tokens: the original run and each restart from its fork point (paper Fig. 7 style).`,
-    chart: { kind: "loss", xLabel: "training tokens", yLabel: "training loss", series, markers },
+    caption: `Logged training loss and grad norm from ${w.tokens(group.window.from)} to ${w.tokens(group.window.to)} tokens: the original run and each restart from its fork point (paper Fig. 7).`,
+    chart: { kind: "restarts", data: group.window },
   };
-}
-
-function thinPairs(points: [number, number][]): Pair[] {
-  return thinPoints(points.map(([x, value], step) => ({ step, x, value })), 600).map((p) => [p.x, p.value] as Pair);
 }

@@ -3,7 +3,8 @@ import type { Conclusion, Figure, Section, Table } from "../document";
 import { stageRange, type CellGain } from "../gains";
 import * as w from "../words";
 import { runTitle, type SectionContext } from "./context";
-import { compareFactor, levelSeries, type FactorComparison } from "./grouped";
+import { comparisonPanel } from "../../analysis";
+import { compareFactor, type FactorComparison } from "./grouped";
 
 /**
  * Scheme ranking early / mid / late: schemes compared over cells matched on (N, V, T), the leader declared the winner
@@ -59,12 +60,15 @@ export function schemesSection(ctx: SectionContext): Section {
       ],
       rows,
     });
-    figures.push({
-      id: `schemes-tokens-${sweep.id}`,
-      title: `Schemes over training tokens — ${sweep.run.name}`,
-      caption: "Mean gain over the latest checkpoint of each scheme at each merge point, over the (N, V) every scheme is scored at there. Above zero the merge beats the latest checkpoint.",
-      chart: { kind: "tokens", yLabel: `gain · ${ctx.metric.name}`, zeroLine: true, lowerIsBetter: false, series: levelSeries(gains, schemeOf, (g) => `${g.cell.n}|${g.cell.interval}`, String) },
-    });
+    const best = ctx.rankings.get(sweep.id)?.best;
+    if (best) {
+      figures.push({
+        id: `schemes-tokens-${sweep.id}`,
+        title: `Schemes over training tokens — ${sweep.run.name}, N=${best.setting.config.n}, V=${w.tokens(best.setting.config.interval)}`,
+        caption: `Each scheme's merge at the best setting's N and V, beside the latest checkpoint (paper Fig. 4).`,
+        chart: { kind: "panel", data: comparisonPanel(sweep.scores, ctx.metric.name, "scheme", best.setting.config) },
+      });
+    }
   }
   return {
     id: "schemes",

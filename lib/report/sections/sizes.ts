@@ -115,7 +115,7 @@ function sizeFigure(sizes: SizeResult[], fit: LineFit | null, paper: LineFit): F
     { name: "paper: trend", role: "fit", points: line(paper) },
     { name: "this report: best V", role: "ours", points: ours, scatter: true },
   ];
-  if (fit) series.push({ name: "this report: fit", role: "merged", points: line(fit) });
+  if (fit) series.push({ name: "this report: fit", role: "ours-fit", points: line(fit) });
   return {
     id: "size-fit",
     title: "Best interval V against model size",

@@ -1,4 +1,3 @@
-import type { LineSeriesSpec, Pair } from "../chart-spec";
 import { STAGES, type DatasetSweep } from "../dataset";
 import type { Conclusion, Figure, Section, Table } from "../document";
 import { settingLabel, stageRange } from "../gains";
@@ -69,18 +68,11 @@ export function stagesSection(ctx: SectionContext): Section {
 function scoreFigure(ctx: SectionContext, ranking: SettingsRanking): Figure {
   const sweep: DatasetSweep = ranking.sweep;
   const best = ranking.best!;
-  const view = scoreVsTokens(sweep.scores, ctx.metric.name, best.setting.config);
-  const pairs = (points: { tokens: number; value: number }[]) => points.map((p) => [p.tokens, p.value] as Pair);
-  const series: LineSeriesSpec[] = [
-    { name: view.latest.label, role: "latest", points: pairs(view.latest.points) },
-    ...(view.merged ? [{ name: `merged (${view.merged.label})`, role: "merged" as const, points: pairs(view.merged.points) }] : []),
-    ...view.annealed.map((a) => ({ name: a.label, role: "annealed" as const, points: pairs(a.points), scatter: a.points.length === 1 })),
-  ];
   return {
     id: `score-tokens-${sweep.id}`,
     title: `${ctx.metric.name} over training tokens — ${sweep.run.name}`,
-    caption: `Every scored checkpoint of the run, the merges of ${settingLabel(best.setting)} at each merge point, and each annealed branch from its fork point.`,
-    chart: { kind: "tokens", yLabel: ctx.metric.name, zeroLine: false, lowerIsBetter: ctx.metric.higherIsBetter === false, series },
+    caption: `Every scored checkpoint of the run, the merges of ${settingLabel(best.setting)} at each merge point, and each annealed branch from its fork point (paper Fig. 2/3).`,
+    chart: { kind: "score-vs-tokens", data: scoreVsTokens(sweep.scores, ctx.metric.name, best.setting.config) },
   };
 }
 

@@ -3,7 +3,8 @@ import type { Conclusion, Figure, Section, Table } from "../document";
 import { settingLabel, stageRange, type CellGain } from "../gains";
 import * as w from "../words";
 import { runTitle, type SectionContext } from "./context";
-import { compareFactor, levelSeries, type FactorComparison } from "./grouped";
+import { comparisonPanel, schemeLabel } from "../../analysis";
+import { compareFactor, type FactorComparison } from "./grouped";
 
 /**
  * Best N and V: per merge point (N compared over matched (scheme, V), V over matched (scheme, N)), and per stage, so
@@ -65,10 +66,20 @@ export function windowSection(ctx: SectionContext, extra: { tables: Table[]; fig
         conclusions.push(factorConclusion(factor, stage, runTitle(sweep), stageRange(sweep, stage), result, [tableId, `${factor.toLowerCase()}-tokens-${sweep.id}`]));
       }
     }
-    const vSeries = levelSeries(gains, vOf, (g) => `${g.cell.scheme}|${g.cell.n}`, (v) => `V=${w.tokens(v)}`);
-    const nSeries = levelSeries(gains, nOf, (g) => `${g.cell.scheme}|${g.cell.interval}`, (n) => `N=${n}`);
-    if (vSeries.length > 1) figures.push(panel(`v-tokens-${sweep.id}`, `Interval V over training tokens — ${sweep.run.name}`, "V", ctx.metric.name, vSeries));
-    if (nSeries.length > 1) figures.push(panel(`n-tokens-${sweep.id}`, `Window N over training tokens — ${sweep.run.name}`, "N", ctx.metric.name, nSeries));
+    const best = ctx.rankings.get(sweep.id)?.best;
+    if (best) {
+      for (const axis of ["interval", "n"] as const) {
+        const data = comparisonPanel(sweep.scores, ctx.metric.name, axis, best.setting.config);
+        if (data.series.length < 2) continue;
+        const held = axis === "n" ? `${schemeLabel(best.setting.config.scheme)}, V=${w.tokens(best.setting.config.interval)}` : `${schemeLabel(best.setting.config.scheme)}, N=${best.setting.config.n}`;
+        figures.push({
+          id: `${axis === "n" ? "n" : "v"}-tokens-${sweep.id}`,
+          title: `${axis === "n" ? "Window N" : "Interval V"} over training tokens — ${sweep.run.name}, ${held}`,
+          caption: `Each ${axis === "n" ? "N" : "V"} with the best setting's other two held (${held}), beside the latest checkpoint (paper Fig. 5).`,
+          chart: { kind: "panel", data },
+        });
+      }
+    }
   }
   return {
     id: "window",
@@ -83,16 +94,6 @@ export function windowSection(ctx: SectionContext, extra: { tables: Table[]; fig
 
 function verdict(result: FactorComparison<number>): string {
   return result.winner !== null ? "winner" : `tied with ${result.tied.map((l) => (l > 1000 ? w.tokens(l) : String(l))).join(", ")}`;
-}
-
-function panel(id: string, title: string, factor: "N" | "V", metric: string, series: ReturnType<typeof levelSeries>): Figure {
-  const other = factor === "N" ? "(scheme, V)" : "(scheme, N)";
-  return {
-    id,
-    title,
-    caption: `Mean gain over the latest checkpoint for each ${factor} at each merge point, over the ${other} every ${factor} is scored at there (paper Fig. 5 style).`,
-    chart: { kind: "tokens", yLabel: `gain · ${metric}`, zeroLine: true, lowerIsBetter: false, series },
-  };
 }
 
 function factorConclusion(factor: "N" | "V", stage: Stage, run: string, range: string, result: FactorComparison<number>, evidence: string[]): Conclusion {
