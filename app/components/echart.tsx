@@ -68,7 +68,8 @@ function download(href: string, name: string): void {
 function renderSvg(instance: EChartsType, mode: ChartMode): string {
   const svg = init(null, themeName(mode), { renderer: "svg", ssr: true, width: instance.getWidth(), height: instance.getHeight() });
   try {
-    svg.setOption(exportOption(instance.getOption() as EChartsCoreOption, exportBackground[mode]));
+    const font = getComputedStyle(instance.getDom()).fontFamily;
+    svg.setOption(exportOption(instance.getOption() as EChartsCoreOption, exportBackground[mode], font));
     return svg.renderToSVGString();
   } finally {
     svg.dispose();

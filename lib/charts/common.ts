@@ -72,13 +72,15 @@ export function scoreLine(spec: ScoreLineSpec): LineSeriesOption {
 
 /**
  * value ± stderr as a filled band: an invisible lower edge, then the band's height stacked on it and filled. Both
- * carry the line's name, so hiding the line in the legend hides its band. None when no point has a stderr.
+ * carry the line's name, so hiding the line in the legend hides its band; they go after the line, whose style
+ * the legend then shows. None when no point has a stderr.
  */
 export function stderrBand(spec: Pick<ScoreLineSpec, "id" | "name" | "points" | "color">): LineSeriesOption[] {
   if (!spec.points.some((p) => p.stderr !== null)) return [];
   const common: LineSeriesOption = {
     type: "line",
     name: spec.name,
+    color: spec.color,
     stack: `${spec.id}${BAND}`,
     stackStrategy: "all",
     symbol: "none",

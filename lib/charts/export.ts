@@ -28,8 +28,12 @@ export function isLargeOption(option: EChartsCoreOption): boolean {
 
 /**
  * The option an exported image renders: the chart as it is on screen (zoom, legend selection), on the card's
- * background instead of transparent, without animation so a static renderer captures the final frame.
+ * background instead of transparent, without animation so a static renderer captures the final frame, and with
+ * the page's font named outright — a standalone SVG inherits none, and a fallback serif would overrun the
+ * legend laid out for the page's font.
  */
-export function exportOption(current: EChartsCoreOption, background: string): EChartsCoreOption {
-  return { ...current, backgroundColor: background, animation: false };
+export function exportOption(current: EChartsCoreOption, background: string, fontFamily?: string): EChartsCoreOption {
+  // ECharts writes the family into a double-quoted style attribute as is: quoted names must use single quotes.
+  const font = fontFamily ? { textStyle: { ...(current.textStyle as object | undefined), fontFamily: fontFamily.replace(/"/g, "'") } } : {};
+  return { ...current, ...font, backgroundColor: background, animation: false };
 }

@@ -113,6 +113,6 @@ export function buildPredictionLineOption(prediction: Prediction): ResearchOptio
     tooltip: { trigger: "axis", formatter: scoreTooltip("tokens (fork point T)") },
     xAxis: tokensAxis("fork point T (tokens)"),
     yAxis: metricAxis(prediction.metric),
-    series: specs.flatMap((spec) => [...stderrBand(spec), { ...scoreLine(spec), showSymbol: true }]),
+    series: specs.flatMap((spec) => [{ ...scoreLine(spec), showSymbol: true }, ...stderrBand(spec)]),
   };
 }

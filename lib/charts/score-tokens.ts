@@ -12,7 +12,7 @@ import { annealedColors, categoricalColors, roleColors } from "./theme";
  */
 
 function lineWithBand(spec: ScoreLineSpec): LineSeriesOption[] {
-  return [...stderrBand(spec), scoreLine(spec)];
+  return [scoreLine(spec), ...stderrBand(spec)];
 }
 
 function baseOption(metric: ScoreVsTokens["metric"], names: string[], series: LineSeriesOption[]): ResearchOption {

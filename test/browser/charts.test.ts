@@ -134,6 +134,13 @@ describe("sweep charts", () => {
     expect(png.length).toBeGreaterThan(10_000);
     const svg = (await exportAs("SVG")).toString("utf8");
     expect(svg.startsWith("<svg")).toBe(true);
+    // A well-formed document that a browser renders on its own.
+    const viewer = await browser!.newPage();
+    await viewer.setContent(svg.replace(/^<svg/, '<svg id="exported"'));
+    await expect(viewer.locator("#exported path").count()).resolves.toBeGreaterThan(20);
+    const parsed = await viewer.evaluate((text) => new DOMParser().parseFromString(text, "image/svg+xml").querySelector("parsererror")?.textContent ?? null, svg);
+    expect(parsed).toBeNull();
+    await viewer.close();
     expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(20);
   });
 

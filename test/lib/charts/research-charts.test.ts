@@ -50,7 +50,10 @@ describe("score vs tokens (Fig. 2/3)", () => {
 
   it("draws value ± stderr as a stacked band under each line that has one", () => {
     const merged = named(option, "PMA SMA · N=2 · V=1M");
+    // The line first, so the legend shows its style; its band after it, in the line's colour.
+    expect(merged.map((s) => s.id)).toEqual(["sma|2|1000000", "sma|2|1000000:band-low", "sma|2|1000000:band-high"]);
     const [low, high] = merged.filter((s) => s.id?.includes(":band"));
+    expect(low.color).toBe(roleColors.merged);
     expect(low).toMatchObject({ stack: "sma|2|1000000:band", stackStrategy: "all", lineStyle: { opacity: 0 } });
     expect(low.data![0]).toEqual([2e6, expect.closeTo(0.69, 12)]);
     expect(high.data![0]).toEqual([2e6, expect.closeTo(0.04, 12)]);
@@ -201,6 +204,11 @@ describe("export and themes", () => {
     expect(chartFileName("Score vs tokens: heldout/loss (lower is better)")).toBe("score-vs-tokens-heldout-loss-lower-is-better");
     expect(chartFileName("∅")).toBe("chart");
     expect(exportOption({ series: [], animation: true }, "#ffffff")).toEqual({ series: [], animation: false, backgroundColor: "#ffffff" });
+    expect(exportOption({ textStyle: { fontSize: 12 } }, "#141417", '"Segoe UI", Inter, sans-serif')).toEqual({
+      textStyle: { fontSize: 12, fontFamily: "'Segoe UI', Inter, sans-serif" },
+      animation: false,
+      backgroundColor: "#141417",
+    });
   });
 
   it("builders leave text colours to the light and dark themes", () => {
