@@ -157,6 +157,9 @@ describe("a report of the ci-scale lab's sweep", () => {
       const figures = document.sections.flatMap((s: { figures: unknown[] }) => s.figures).length;
       expect(await page.locator("figure .chart svg").count()).toBe(figures);
       expect(await page.locator("h1").textContent()).toBe(document.title);
+      // A figure file beside the Markdown is a well-formed SVG document of its own.
+      await page.goto(`file://${path.join(out, `figure-score-tokens-${sweep.id}.svg`)}`);
+      expect(await page.evaluate(() => [document.documentElement.tagName, document.getElementsByTagName("parsererror").length])).toEqual(["svg", 0]);
     } finally {
       await browser.close();
     }
