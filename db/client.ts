@@ -45,3 +45,11 @@ export function openDatabase(databasePath: string): Db {
 export function writeTransaction<T>(db: Db, fn: (tx: Db) => T): T {
   return db.transaction((tx) => fn(tx as unknown as Db), { behavior: "immediate" });
 }
+
+/**
+ * Runs `fn` in one deferred transaction: every read inside sees the same snapshot of the database (WAL keeps it
+ * while writers commit around it), so a report computed from several queries is consistent.
+ */
+export function readTransaction<T>(db: Db, fn: (tx: Db) => T): T {
+  return db.transaction((tx) => fn(tx as unknown as Db), { behavior: "deferred" });
+}

@@ -9,7 +9,12 @@ import { PmaError } from "./errors";
 const envSchema = z.object({
   PMA_LAB_DATA_DIR: z.string().trim().min(1).default("./data"),
   PMA_LAB_ROOTS: z.string().optional(),
+  /** Headless Chromium, used to print reports to PDF. */
+  PMA_LAB_CHROMIUM: z.string().trim().min(1).optional(),
 });
+
+/** Debian's Chromium package. */
+export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
 
 export interface Config {
   /** Absolute path of the data directory: the SQLite file and managed artifacts live here. */
@@ -18,6 +23,8 @@ export interface Config {
   databasePath: string;
   /** Absolute directories checkpoints may be read from; the data dir is always first. */
   roots: string[];
+  /** The Chromium executable that prints reports to PDF (DEFAULT_CHROMIUM unless PMA_LAB_CHROMIUM says). */
+  chromiumPath?: string;
 }
 
 export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -35,7 +42,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     if (root.includes("\0")) throw new PmaError("config_invalid", "Invalid configuration: PMA_LAB_ROOTS contains a NUL byte");
   }
   const roots = [dataDir, ...extraRoots.map((root) => path.resolve(cwd, root))];
-  return { dataDir, databasePath: path.join(dataDir, "pma-lab.sqlite"), roots: [...new Set(roots)] };
+  return { dataDir, databasePath: path.join(dataDir, "pma-lab.sqlite"), roots: [...new Set(roots)], chromiumPath: parsed.data.PMA_LAB_CHROMIUM ?? DEFAULT_CHROMIUM };
 }
 
 let cached: Config | undefined;

@@ -7,6 +7,7 @@ const links = [
   { href: "/runs", label: "Runs" },
   { href: "/sweeps", label: "Sweeps" },
   { href: "/compare", label: "Compare" },
+  { href: "/reports", label: "Reports" },
   { href: "/jobs", label: "Jobs" },
   { href: "/register", label: "Register" },
   { href: "/imports", label: "Import scores" },

@@ -10,3 +10,5 @@ export * from "./metrics";
 export * from "./grid";
 export * from "./slurm";
 export * from "./analysis";
+export * from "./reports";
+export * from "./report-data";

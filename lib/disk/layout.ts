@@ -6,6 +6,8 @@ export function dataLayout(dataDir: string) {
     dataDir,
     artifacts: path.join(dataDir, "artifacts"),
     logs: path.join(dataDir, "logs"),
+    /** Written reports, one directory per content hash. */
+    reports: path.join(dataDir, "reports"),
   };
 }
 

@@ -72,6 +72,6 @@ function resolveRecipeHash(db: Db, id: string): string {
 }
 
 /** The narrowest float dtype a checkpoint stores (its weights; norms are often kept wider). */
-function mainFloatDtype(dtypes: string[]): string | undefined {
+export function mainFloatDtype(dtypes: string[]): string | undefined {
   return ["BF16", "F16", "F32"].find((dtype) => dtypes.includes(dtype));
 }

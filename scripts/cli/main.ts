@@ -13,6 +13,7 @@ import { registerGcCommand } from "./commands/gc";
 import { registerEvaluatorsCommand } from "./commands/evaluators";
 import { registerImportCommands } from "./commands/import";
 import { registerSlurmCommands } from "./commands/slurm";
+import { registerReportCommand } from "./commands/report";
 
 const program = new Command()
   .name("pma-lab")
@@ -33,6 +34,7 @@ registerGcCommand(program);
 registerEvaluatorsCommand(program);
 registerImportCommands(program);
 registerSlurmCommands(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);
