@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useRef, useSyncExternalStore } from "react";
+import { useEffect, useRef } from "react";
 import { BarChart, CustomChart, LineChart, ScatterChart } from "echarts/charts";
 import { DataZoomComponent, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent } from "echarts/components";
 import { init, registerTheme, use as registerParts, type EChartsCoreOption, type EChartsType } from "echarts/core";
 import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
 import { chartFileName, exportOption, isLargeOption } from "../../lib/charts/export";
 import { chartTheme, exportBackground, themeName, type ChartMode } from "../../lib/charts/theme";
+import { useColorMode } from "./color-mode";
 
 // Only the parts the option builders use: keeps the client bundle small (practice 9).
 registerParts([
@@ -25,22 +26,6 @@ registerParts([
 ]);
 registerTheme(themeName("light"), chartTheme("light"));
 registerTheme(themeName("dark"), chartTheme("dark"));
-
-const darkQuery = "(prefers-color-scheme: dark)";
-
-function subscribeToScheme(onChange: () => void): () => void {
-  const media = window.matchMedia(darkQuery);
-  media.addEventListener("change", onChange);
-  return () => media.removeEventListener("change", onChange);
-}
-
-function useColorMode(): ChartMode {
-  return useSyncExternalStore(
-    subscribeToScheme,
-    () => (window.matchMedia(darkQuery).matches ? "dark" : "light"),
-    () => "light",
-  );
-}
 
 export interface EChartProps {
   option: EChartsCoreOption;

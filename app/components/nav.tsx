@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { ThemeSwitch } from "./theme-switch";
 
 const links = [
   { href: "/runs", label: "Runs" },
@@ -20,7 +21,7 @@ export function Nav() {
     <header className="sticky top-0 z-20 border-b border-line bg-surface/85 backdrop-blur">
       <nav className="mx-auto flex h-14 max-w-6xl items-center gap-8 px-6" aria-label="Main">
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
-          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-accent text-xs font-bold text-white dark:text-zinc-950">
+          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-accent text-xs font-bold text-on-accent">
             Σ
           </span>
           PMA Lab
@@ -43,6 +44,9 @@ export function Nav() {
             );
           })}
         </ul>
+        <div className="ml-auto">
+          <ThemeSwitch />
+        </div>
       </nav>
     </header>
   );

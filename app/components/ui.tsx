@@ -56,7 +56,7 @@ const tones = {
   ok: "bg-ok-soft text-ok ring-ok/25",
   warn: "bg-warn-soft text-warn ring-warn/25",
   danger: "bg-danger-soft text-danger ring-danger/25",
-  violet: "bg-violet-500/10 text-violet-600 ring-violet-500/25 dark:text-violet-300",
+  violet: "bg-violet/10 text-violet ring-violet/25",
 } as const;
 
 export type Tone = keyof typeof tones;
@@ -82,7 +82,7 @@ export function ButtonLink({ href, children, variant = "primary" }: { href: stri
 export function buttonClass(variant: "primary" | "secondary" = "primary"): string {
   const base = "inline-flex items-center justify-center gap-2 rounded-lg px-3.5 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed disabled:opacity-60";
   return variant === "primary"
-    ? `${base} bg-accent text-white hover:bg-accent/90 dark:text-zinc-950`
+    ? `${base} bg-accent text-on-accent hover:bg-accent/90`
     : `${base} border border-line bg-surface text-fg hover:bg-subtle`;
 }
 
