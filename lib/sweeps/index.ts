@@ -27,3 +27,4 @@ export { checkpointSpacing, describeIntervalFit, pointSelectionSchema, resolveMe
 export type { PointFacts, PointSelection } from "./points";
 export { estimateSeconds, measureMergeThroughput, summarizeThroughput } from "./throughput";
 export type { MergeThroughput } from "./throughput";
+export { defaultLaunchForm, formFromGrid, tokenText } from "./launch-defaults";
