@@ -67,6 +67,9 @@ describe("startPmaInit", () => {
     const partial = path.join(dataDir, "artifacts", `${name}.partial-a${claimed.attempt}`);
     fs.mkdirSync(partial, { recursive: true });
     fs.writeFileSync(path.join(partial, "model.safetensors"), "x".repeat(64));
+    // The running attempt's partial is live, not a stray for gc to remove; an unowned leftover is one.
+    fs.mkdirSync(path.join(dataDir, "artifacts", "inits", "leftover"));
+    expect(collectGarbage(db, dataDir, { dryRun: true }).strays).toEqual(["inits/leftover"]);
     const published = publishArtifact(db, dataDir, { jobId: claimed.id, leaseToken: claimed.leaseToken, name, bytes: 64, sha256: "0".repeat(64), files: ["model.safetensors"] });
     expect(published.artifact).toMatchObject({ kind: "merge", name, recipeHash: null });
 
