@@ -1,5 +1,4 @@
 import type { StoredSweepGrid } from "../../db/schema";
-import { formatTokens } from "../merge/plan/tokens";
 import { formatSchemeToken } from "../merge/weights";
 import type { LaunchRun } from "./launch-facts";
 import type { LaunchForm } from "./launch-request";
@@ -49,12 +48,16 @@ export function formFromGrid(run: string, grid: StoredSweepGrid): LaunchForm {
   };
 }
 
-/** "20.48K" when that reads back exactly, else the plain number (a prefilled field must not round a value). */
+/** "20.48K", "1.6384M": the shortest suffixed form that reads back exactly, else the plain number (a prefilled field must not round a value). */
 export function tokenText(tokens: number): string {
-  const short = formatTokens(tokens);
-  try {
-    return parseTokenCount(short) === tokens ? short : String(tokens);
-  } catch {
-    return String(tokens);
+  for (const [size, suffix] of [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "K"]] as const) {
+    if (Math.abs(tokens) < size) continue;
+    const text = `${Number((tokens / size).toFixed(6))}${suffix}`;
+    try {
+      if (parseTokenCount(text) === tokens) return text;
+    } catch {
+      // not representable this way: try a smaller unit
+    }
   }
+  return String(tokens);
 }

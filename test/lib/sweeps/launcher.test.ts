@@ -8,12 +8,15 @@ import {
   checkpointSpacing,
   collectSchemes,
   createSweep,
+  defaultLaunchForm,
   describeIntervalFit,
+  formFromGrid,
   launchFromForm,
   listLaunchRuns,
   previewLaunch,
   resolveMergePoints,
   summarizeThroughput,
+  tokenText,
   type LaunchForm,
 } from "../../../lib/sweeps";
 import { toPlanCheckpoints } from "../../../lib/sweeps/create";
@@ -202,5 +205,22 @@ describe("measured throughput", () => {
     expect(summarizeThroughput([])).toBeNull();
     expect(summarizeThroughput([null, {}, { bytesRead: 5, seconds: 0 }, { bytesRead: "5", seconds: 1 }])).toBeNull();
     expect(summarizeThroughput([{ bytesRead: 10, seconds: 1 }, { bytesRead: 30, seconds: 1 }, { outputs: [] }])).toEqual({ bytesPerSecond: 20, jobs: 2, bytes: 40, seconds: 2 });
+  });
+});
+
+describe("the launcher's starting forms", () => {
+  it("prefills an append from the sweep's grid, writing token counts that read back exactly", () => {
+    const grid = { points: [1_638_400, 5 * M, 1234], ns: [3, 6], intervals: [409_600], schemes: [{ scheme: "sma" as const }, { scheme: "ema" as const, alpha: 0.1, form: "closed" as const }, { scheme: "custom" as const, weights: [1, 2], normalise: true }], tolerance: 4096 };
+    const form = formFromGrid("main", grid);
+    expect(form).toMatchObject({ run: "main", points: { mode: "list", list: "1.6384M,5M,1.234K" }, n: "3,6", intervals: "409.6K", tolerance: "4.096K" });
+    expect(form.schemes).toEqual({ sma: true, wma: false, ema: true, alphas: "0.1", emaForm: "closed", other: "custom:1/2" });
+    expect(buildSweepRequest(form, facts)).toMatchObject({ points: [1234, 1_638_400, 5 * M], ns: [3, 6], intervals: [409_600], schemes: grid.schemes, tolerance: 4096 });
+    expect([tokenText(123_456_789), tokenText(999), tokenText(2e12)]).toEqual(["123.456789M", "999", "2T"]);
+  });
+
+  it("starts a new sweep at the branch points when there are some, else about four spread checkpoints", () => {
+    const run = { name: "main", kind: null, isBranch: false, tokensPerStep: 1000, checkpoints: 10, minTokens: M, maxTokens: 10 * M, spacing: M, branchPoints: [] };
+    expect(defaultLaunchForm(run)).toMatchObject({ run: "main", points: { mode: "every", every: 3 }, n: "3,6", intervals: "1M", schemes: { sma: true, wma: false, ema: false } });
+    expect(defaultLaunchForm({ ...run, branchPoints: [{ run: "a", tokens: 5 * M }] }).points).toEqual({ mode: "branches" });
   });
 });
