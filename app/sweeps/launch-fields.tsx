@@ -37,7 +37,7 @@ function invalid(error: FieldError | null, field: LaunchField, id: string) {
   return error?.field === field ? { "aria-invalid": true, "aria-describedby": id } : {};
 }
 
-export function RunField({ runs, value, onChange, fixed }: { runs: LaunchRun[]; value: string; onChange: (run: string) => void; fixed?: boolean }) {
+export function RunField({ runs, value, onChange, fixed, error }: { runs: LaunchRun[]; value: string; onChange: (run: string) => void; fixed?: boolean; error: FieldError | null }) {
   const trunks = runs.filter((run) => !run.isBranch);
   const branches = runs.filter((run) => run.isBranch);
   const option = (run: LaunchRun) => (
@@ -48,10 +48,11 @@ export function RunField({ runs, value, onChange, fixed }: { runs: LaunchRun[]; 
   return (
     <label className="block space-y-1.5 text-sm font-medium">
       Run
-      <select name="run" value={value} onChange={(event) => onChange(event.target.value)} disabled={fixed} className={inputClass}>
+      <select name="run" value={value} onChange={(event) => onChange(event.target.value)} disabled={fixed} className={inputClass} {...invalid(error, "run", "run-error")}>
         {trunks.length > 0 ? <optgroup label="Runs">{trunks.map(option)}</optgroup> : null}
         {branches.length > 0 ? <optgroup label="Branches and restarts">{branches.map(option)}</optgroup> : null}
       </select>
+      <ErrorText id="run-error" error={error} field="run" />
     </label>
   );
 }

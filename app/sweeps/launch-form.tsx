@@ -66,7 +66,7 @@ export function LaunchForm({ runs, initial, evaluators, evaluatorsProblem = null
         }}
       >
         <div className="grid items-end gap-x-6 gap-y-2 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-          <RunField runs={runs} value={form.run} onChange={pickRun} fixed={appending} />
+          <RunField runs={runs} value={form.run} onChange={pickRun} fixed={appending} error={error} />
           {run ? (
             <p className="num pb-2 text-xs text-muted">
               {run.checkpoints} checkpoints, {run.minTokens !== null && run.maxTokens !== null ? `${formatTokens(run.minTokens)} – ${formatTokens(run.maxTokens)} tokens` : "no token counts"}
@@ -88,7 +88,7 @@ export function LaunchForm({ runs, initial, evaluators, evaluatorsProblem = null
           <p aria-live="polite" className="text-sm text-muted" data-testid="preview-summary">
             {live.stale ? "Updating the preview…" : preview ? summarize(preview.counts) : null}
           </p>
-          {error && error.field === null ? (
+          {error && (error.field === null || error.field === "evaluators") ? (
             <p role="alert" className="text-sm text-danger">
               {error.message}
             </p>
