@@ -64,13 +64,23 @@ export function RegisterForm({ runNames }: { runNames: string[] }) {
           </Field>
         </div>
         <fieldset className="rounded-lg border border-dashed border-line p-4">
-          <legend className="px-1 text-sm font-medium">Branch (optional)</legend>
+          <legend className="px-1 text-sm font-medium">Branch or restart (optional)</legend>
           <div className="grid gap-5 sm:grid-cols-2">
             <Field name="branchOf" label="Branch of" hint="The run this one was forked from." error={errors.branchOf}>
               <input {...input("branchOf", { list: "run-names", placeholder: "llama-1b-wsd" })} />
             </Field>
             <Field name="forkTokens" label="Fork tokens" hint="Token count at the fork." error={errors.forkTokens}>
               <input {...input("forkTokens", { inputMode: "numeric", placeholder: "2000000000" })} />
+            </Field>
+          </div>
+          <div className="mt-5">
+            <Field
+              name="initFrom"
+              label="Initialised from (PMA-init)"
+              hint="The merged checkpoint directory this run resumed from, or its recipe hash: the run page then shows its lineage."
+              error={errors.initFrom}
+            >
+              <input {...input("initFrom", { placeholder: "/data/pma-lab/artifacts/inits/<recipe hash>", spellCheck: false, className: `${inputClass} font-mono` })} />
             </Field>
           </div>
           <datalist id="run-names">

@@ -1,58 +1,81 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "../../db";
-import { findRunByName } from "../../db/queries";
+import { listCells } from "../../db/queries";
 import { getConfig } from "../../lib/env";
 import { describeError, isPmaError } from "../../lib/errors";
-import { slurmFormFields, slurmSettingsFromForm } from "../../lib/slurm/form";
-import { cancelSweepCells, createSweep, parseGridText, previewSweep, retrySweepCells, type SweepPreview } from "../../lib/sweeps";
+import {
+  appendFromForm,
+  cancelSweepCells,
+  errorField,
+  launchFromForm,
+  parseLaunchForm,
+  previewLaunch,
+  retrySweepCells,
+  type LaunchField,
+  type LaunchPreview,
+} from "../../lib/sweeps";
 
-export interface LaunchState {
-  status: "idle" | "preview" | "error";
-  message?: string;
-  preview?: SweepPreview;
-  values?: Record<string, string>;
-}
-
-const formSchema = z.object({
-  run: z.string().trim().min(1, "pick a run"),
-  points: z.string().trim().min(1, "at least one merge point"),
-  n: z.string().trim().min(1, "at least one N"),
-  interval: z.string().trim().min(1, "at least one interval"),
-  schemes: z.string().trim().min(1, "at least one scheme"),
-  keep: z.string().optional(),
-  intent: z.enum(["preview", "launch"]),
-  /** "slurm" runs the sweep through the Slurm submitter; the fields below are its sbatch settings (all optional). */
-  executor: z.enum(["local", "slurm"]).default("local"),
-  ...slurmFormFields,
-});
-
-/** Preview (nothing stored) or launch (one transaction, then off to the sweep's page). */
-export async function launchSweepAction(_previous: LaunchState, formData: FormData): Promise<LaunchState> {
-  const values = Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$")).map(([key, value]) => [key, String(value)]));
-  const parsed = formSchema.safeParse(values);
-  if (!parsed.success) return { status: "error", message: parsed.error.issues[0].message, values };
-  let id: number;
-  try {
-    const db = getDb();
-    const run = findRunByName(db, parsed.data.run);
-    const slurm = parsed.data.executor === "slurm" ? slurmSettingsFromForm(parsed.data) : undefined;
-    const request = { run: parsed.data.run, ...parseGridText(parsed.data, run?.tokensPerStep ?? null), keep: parsed.data.keep === "on", slurm };
-    const deps = { dataDir: getConfig().dataDir };
-    if (parsed.data.intent === "preview") return { status: "preview", preview: previewSweep(db, request, deps), values };
-    id = createSweep(db, request, deps).id;
-  } catch (error) {
-    if (!isPmaError(error)) console.error(error);
-    return { status: "error", message: describeError(error), values };
-  }
-  revalidatePath("/sweeps");
-  redirect(`/sweeps/${id}`);
-}
+export type Refusal = { ok: false; message: string; field: LaunchField | null };
+export type PreviewResult = { ok: true; preview: LaunchPreview } | Refusal;
+export type LaunchResult = { ok: true; sweepId: number; cells: number } | Refusal;
 
 const idSchema = z.coerce.number().int().positive();
+
+function refuse(error: unknown): Refusal {
+  if (!isPmaError(error)) console.error(error);
+  return { ok: false, message: isPmaError(error) ? error.message : describeError(error), field: errorField(error) };
+}
+
+/** The launcher's live preview (nothing stored); with a sweep id, what appending would add to that sweep. */
+export async function previewLaunchAction(input: unknown, sweepId?: number): Promise<PreviewResult> {
+  try {
+    const form = parseLaunchForm(input);
+    const options = sweepId === undefined ? {} : { sweepId: idSchema.parse(sweepId) };
+    return { ok: true, preview: previewLaunch(getDb(), form, { dataDir: getConfig().dataDir }, options) };
+  } catch (error) {
+    return refuse(error);
+  }
+}
+
+/** Stores and enqueues the sweep in one transaction; the client then opens its page. */
+export async function launchSweepAction(input: unknown): Promise<LaunchResult> {
+  try {
+    const created = launchFromForm(getDb(), parseLaunchForm(input), { dataDir: getConfig().dataDir });
+    revalidatePath("/sweeps");
+    return { ok: true, sweepId: created.id, cells: created.cells.length };
+  } catch (error) {
+    return refuse(error);
+  }
+}
+
+/** Adds the form's cells that the sweep lacks, over the sweep's own run. */
+export async function appendCellsAction(sweepId: number, input: unknown): Promise<LaunchResult> {
+  try {
+    const id = idSchema.parse(sweepId);
+    const before = listCells(getDb(), id).length;
+    const updated = appendFromForm(getDb(), id, parseLaunchForm(input), { dataDir: getConfig().dataDir });
+    revalidatePath(`/sweeps/${id}`);
+    revalidatePath("/sweeps");
+    return { ok: true, sweepId: id, cells: updated.cells.length - before };
+  } catch (error) {
+    return refuse(error);
+  }
+}
+
+/** Re-runs the sweep's failed and cancelled cells (and failed evaluations): one button on the sweep page. */
+export async function retryFailedCellsAction(sweepId: number): Promise<{ ok: true; retried: number } | Refusal> {
+  try {
+    const id = idSchema.parse(sweepId);
+    const { retried } = retrySweepCells(getDb(), id, undefined, { dataDir: getConfig().dataDir });
+    revalidatePath(`/sweeps/${id}`);
+    return { ok: true, retried };
+  } catch (error) {
+    return refuse(error);
+  }
+}
 
 export async function cancelSweepAction(formData: FormData): Promise<void> {
   const id = idSchema.parse(formData.get("id"));
@@ -60,8 +83,3 @@ export async function cancelSweepAction(formData: FormData): Promise<void> {
   revalidatePath(`/sweeps/${id}`);
 }
 
-export async function retrySweepAction(formData: FormData): Promise<void> {
-  const id = idSchema.parse(formData.get("id"));
-  retrySweepCells(getDb(), id, undefined, { dataDir: getConfig().dataDir });
-  revalidatePath(`/sweeps/${id}`);
-}

@@ -1,74 +1,126 @@
 "use client";
 
-import { useActionState } from "react";
-import { formatBytes } from "../../lib/format";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { formatTokens } from "../../lib/merge/plan/tokens";
+import type { LaunchRun } from "../../lib/sweeps/launch-facts";
+import type { LaunchForm as LaunchFormData } from "../../lib/sweeps/launch-request";
 import { buttonClass, Card } from "../components/ui";
-import { launchSweepAction, type LaunchState } from "./actions";
-import { CellsTable } from "./cells-table";
+import { appendCellsAction, launchSweepAction, type Refusal } from "./actions";
+import { EvaluatorsField, ExecutorField, GridFields, PointsField, RunField, SchemesField, type EvaluatorOption, type FieldError } from "./launch-fields";
+import { CostEstimate, PreviewTable } from "./launch-preview";
+import { useLivePreview } from "./use-live-preview";
 
-const inputClass = "w-full rounded-lg border border-line bg-surface px-3 py-2 text-sm placeholder:text-muted/70";
-const idle: LaunchState = { status: "idle" };
+export interface LaunchFormProps {
+  runs: LaunchRun[];
+  initial: LaunchFormData;
+  evaluators: EvaluatorOption[];
+  /** Why the evaluators config could not be read, if it could not. */
+  evaluatorsProblem?: string | null;
+  /** Append to this sweep (its run is fixed) instead of launching a new one. */
+  sweepId?: number;
+  /** A Slurm cluster is configured: offer it as where the sweep runs. */
+  slurm?: boolean;
+}
 
-const fields = [
-  { name: "points", label: "Merge points T", placeholder: "4M,8M", hint: "tokens: 1.2M, 4B, or 500steps" },
-  { name: "n", label: "Window sizes N", placeholder: "3,6", hint: "whole numbers" },
-  { name: "interval", label: "Intervals V", placeholder: "1M,2M", hint: "tokens or steps" },
-  { name: "schemes", label: "Schemes", placeholder: "sma,wma,ema:0.1", hint: "sma, wma, ema:α[:closed], custom:1/2/3" },
-];
+/**
+ * The grid builder: run, merge points, N, V, schemes, evaluators. Every edit re-previews (debounced): each cell
+ * with the checkpoints and weights it merges or why it cannot, and the cost. Launch stores exactly that.
+ */
+export function LaunchForm({ runs, initial, evaluators, evaluatorsProblem = null, sweepId, slurm = false }: LaunchFormProps) {
+  const router = useRouter();
+  const [form, setForm] = useState(initial);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [launching, startLaunch] = useTransition();
+  const live = useLivePreview(form, sweepId);
+  const run = runs.find((candidate) => candidate.name === form.run);
+  const appending = sweepId !== undefined;
 
-/** Grid builder: preview every cell (with reasons and the cost) before launching. */
-export function LaunchForm({ runNames }: { runNames: string[] }) {
-  const [state, action, pending] = useActionState(launchSweepAction, idle);
-  const values = state.values ?? {};
-  const preview = state.status === "preview" ? state.preview : undefined;
+  const update = (patch: Partial<LaunchFormData>) => {
+    setRefusal(null);
+    setForm((current) => ({ ...current, ...patch }));
+  };
+  const pickRun = (name: string) => {
+    const next = runs.find((candidate) => candidate.name === name);
+    // Branch points only exist on runs with annealed branches; keep the other modes as typed.
+    update({ run: name, ...(form.points.mode === "branches" && !next?.branchPoints.length ? { points: { mode: "every", every: 1, from: "", to: "" } } : {}) });
+  };
+  const launch = () =>
+    startLaunch(async () => {
+      const result = appending ? await appendCellsAction(sweepId, form) : await launchSweepAction(form);
+      if (result.ok) router.push(`/sweeps/${result.sweepId}`);
+      else setRefusal(result);
+    });
+
+  const preview = live.result?.ok ? live.result.preview : null;
+  const shown = preview ?? live.lastGood;
+  const error: FieldError | null = refusal ?? (live.result && !live.result.ok && !live.stale ? live.result : null);
+  const nothingNew = preview !== null && preview.counts.feasible === 0;
+  // (An append that adds no cell, or a grid with no feasible cell, has nothing to launch.)
   return (
     <div className="space-y-6">
-      <form action={action} key={JSON.stringify(values)} className="space-y-4 rounded-xl border border-line bg-surface p-5 shadow-sm shadow-black/[0.03]" aria-label="Launch a sweep">
-        <div className="grid gap-4 sm:grid-cols-5">
-          <label className="space-y-1.5 text-sm font-medium">
-            Run
-            <select name="run" defaultValue={values.run ?? runNames[0]} className={inputClass}>
-              {runNames.map((name) => (
-                <option key={name}>{name}</option>
-              ))}
-            </select>
-          </label>
-          {fields.map((field) => (
-            <label key={field.name} className="space-y-1.5 text-sm font-medium">
-              {field.label}
-              <input name={field.name} defaultValue={values[field.name] ?? ""} placeholder={field.placeholder} required spellCheck={false} className={`${inputClass} font-mono`} />
-              <span className="block text-xs font-normal text-muted">{field.hint}</span>
-            </label>
-          ))}
+      <form
+        aria-label={appending ? "Append cells to the sweep" : "Launch a sweep"}
+        className="space-y-4 rounded-xl border border-line bg-surface p-5 shadow-sm shadow-black/[0.03]"
+        onSubmit={(event) => {
+          event.preventDefault();
+          launch();
+        }}
+      >
+        <div className="grid items-end gap-x-6 gap-y-2 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+          <RunField runs={runs} value={form.run} onChange={pickRun} fixed={appending} error={error} />
+          {run ? (
+            <p className="num pb-2 text-xs text-muted">
+              {run.checkpoints} checkpoints, {run.minTokens !== null && run.maxTokens !== null ? `${formatTokens(run.minTokens)} – ${formatTokens(run.maxTokens)} tokens` : "no token counts"}
+              {run.tokensPerStep ? ` · ${run.tokensPerStep.toLocaleString("en-US")} tokens/step` : ""}
+            </p>
+          ) : null}
         </div>
-        <div className="flex flex-wrap items-center gap-3">
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="keep" defaultChecked={values.keep === "on"} /> Keep merged models after evaluation
-          </label>
-          <span className="grow" />
-          <button type="submit" name="intent" value="preview" disabled={pending} className={buttonClass("secondary")}>
-            Preview
-          </button>
-          <button type="submit" name="intent" value="launch" disabled={pending} className={buttonClass("primary")}>
-            {pending ? "Working…" : "Launch"}
-          </button>
+        <div className="grid gap-4 lg:grid-cols-2">
+          <div className="space-y-4">
+            <PointsField form={form} run={run} update={update} error={error} />
+            <GridFields form={form} run={run} update={update} error={error} />
+          </div>
+          <div className="space-y-4">
+            <SchemesField form={form} update={update} error={error} />
+            <EvaluatorsField form={form} evaluators={evaluators} update={update} problem={evaluatorsProblem} />
+            {slurm && !appending ? <ExecutorField form={form} update={update} error={error} /> : null}
+          </div>
         </div>
-        {state.status === "error" ? (
-          <p role="alert" className="text-sm text-danger">
-            {state.message}
+        <div className="flex flex-wrap items-center gap-3 border-t border-line pt-4">
+          <p aria-live="polite" className="text-sm text-muted" data-testid="preview-summary">
+            {live.stale ? "Updating the preview…" : preview ? summarize(preview.counts) : null}
           </p>
-        ) : null}
+          {error && (error.field === null || error.field === "evaluators") ? (
+            <p role="alert" className="text-sm text-danger">
+              {error.message}
+            </p>
+          ) : null}
+          <span className="grow" />
+          <button type="submit" disabled={launching || live.stale || !preview || nothingNew} className={buttonClass("primary")}>
+            {launching ? "Launching…" : appending ? "Append cells" : "Launch sweep"}
+          </button>
+        </div>
       </form>
-      {preview ? (
-        <Card
-          title="Preview"
-          description={`${preview.cells.length} cells · ${preview.estimate.outputs} merges in ${preview.estimate.jobs.length} fused pass(es) · read ${formatBytes(preview.estimate.bytesToRead)} · write ${formatBytes(preview.estimate.bytesToWrite)} · ${formatBytes(preview.estimate.freeBytes)} free`}
-          padded={false}
-        >
-          {preview.disk.ok ? null : <p className="border-b border-line px-5 py-2 text-sm text-danger">{preview.disk.message}</p>}
-          <CellsTable cells={preview.cells} />
-        </Card>
+
+      {shown ? (
+        <div className={`space-y-6 transition-opacity ${live.stale || shown !== preview ? "opacity-50" : ""}`} aria-busy={live.stale}>
+          <Card title="Cost estimate" description="What launching would read and write, checked against the data directory's disk." padded={false}>
+            <CostEstimate preview={shown} />
+          </Card>
+          <Card title="Preview" description={`Merge points: ${shown.points.map(formatTokens).join(", ")}. Reused and in-flight merges are not computed again.`} padded={false}>
+            <PreviewTable cells={shown.cells} />
+          </Card>
+        </div>
       ) : null}
     </div>
   );
+}
+
+function summarize(counts: { cells: number; feasible: number; infeasible: number; newMerges: number; reused: number; inFlight: number }): string {
+  const parts = [`${counts.cells} cell${counts.cells === 1 ? "" : "s"}`, `${counts.newMerges} new merge${counts.newMerges === 1 ? "" : "s"}`];
+  if (counts.reused) parts.push(`${counts.reused} reused`);
+  if (counts.inFlight) parts.push(`${counts.inFlight} in flight`);
+  if (counts.infeasible) parts.push(`${counts.infeasible} infeasible`);
+  return parts.join(" · ");
 }

@@ -2,10 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { getDb } from "../../db";
-import { listRuns } from "../../db/queries";
-import { listSweepSummaries } from "../../lib/sweeps";
+import { getConfig } from "../../lib/env";
+import { slurmConfigured } from "../../lib/slurm/config";
+import { defaultLaunchForm, listLaunchRuns, listSweepSummaries } from "../../lib/sweeps";
 import { NoRuns } from "../components/no-runs";
 import { Badge, Card, PageHeader, TableHead, tableClass } from "../components/ui";
+import { evaluatorOptions } from "./evaluator-options";
 import { LaunchForm } from "./launch-form";
 
 export const metadata: Metadata = { title: "Sweeps" };
@@ -13,13 +15,26 @@ export const metadata: Metadata = { title: "Sweeps" };
 export default async function SweepsPage() {
   await connection();
   const db = getDb();
-  const runs = listRuns(db);
+  const { runs, defaultRun } = listLaunchRuns(db);
   const sweeps = listSweepSummaries(db);
+  const { dataDir } = getConfig();
+  const { evaluators, problem } = evaluatorOptions(dataDir);
   return (
     <>
       <PageHeader title="Sweeps" description="Grids of merge cells (scheme × N × V × T), each sweep computed as fused passes over its checkpoints." />
       <div className="space-y-8">
-        {runs.length > 0 ? <LaunchForm runNames={runs.map((run) => run.name)} /> : <Card><NoRuns /></Card>}
+        {runs.length > 0 ? (
+          <section aria-labelledby="launch-heading" className="space-y-3">
+            <h2 id="launch-heading" className="text-lg font-semibold">
+              New sweep
+            </h2>
+            <LaunchForm runs={runs} initial={defaultLaunchForm(runs.find((run) => run.name === defaultRun))} evaluators={evaluators} evaluatorsProblem={problem} slurm={slurmConfigured(dataDir)} />
+          </section>
+        ) : (
+          <Card>
+            <NoRuns />
+          </Card>
+        )}
         {sweeps.length > 0 ? (
           <Card title="All sweeps" padded={false}>
             <table className={tableClass.table}>

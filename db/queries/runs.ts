@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { checkpoints, runs, type DeclaredSchedule, type NewRun, type Run, type ScanSummary } from "../schema";
 
@@ -64,6 +64,8 @@ export interface RunSettings {
   kind?: string | null;
   params?: number | null;
   peakLr?: number | null;
+  /** The PMA-init recipe the run was initialised from. */
+  initRecipeHash?: string | null;
 }
 
 /**
@@ -76,6 +78,12 @@ export function upsertRun(db: Db, name: string, settings: RunSettings): Run {
   if (!existing) return db.insert(runs).values({ name, ...defined }).returning().get();
   if (Object.keys(defined).length === 0) return existing;
   return db.update(runs).set(defined).where(eq(runs.id, existing.id)).returning().get();
+}
+
+/** Runs initialised from any of these recipes (PMA-init lineage), ordered by name. */
+export function listRunsInitialisedFrom(db: Db, recipeHashes: string[]): Run[] {
+  if (recipeHashes.length === 0) return [];
+  return db.select().from(runs).where(inArray(runs.initRecipeHash, [...new Set(recipeHashes)])).orderBy(asc(runs.name)).all();
 }
 
 export function recordScanSummary(db: Db, runId: number, summary: ScanSummary): void {

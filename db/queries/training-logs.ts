@@ -38,6 +38,16 @@ export function listLogSeries(db: Db, runId: number): Record<string, { step: num
   return series;
 }
 
+/** One series of the run's log, ordered by step. */
+export function listSeriesPoints(db: Db, runId: number, series: string): { step: number; tokens: number | null; value: number }[] {
+  return db
+    .select({ step: trainingLogs.step, tokens: trainingLogs.tokens, value: trainingLogs.value })
+    .from(trainingLogs)
+    .where(and(eq(trainingLogs.runId, runId), eq(trainingLogs.series, series)))
+    .orderBy(asc(trainingLogs.step))
+    .all();
+}
+
 /** The logged value of `series` at the largest step ≤ `step` (e.g. the LR at a checkpoint). */
 export function findLoggedValueAt(db: Db, runId: number, series: string, step: number): number | undefined {
   const row = db

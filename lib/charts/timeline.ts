@@ -15,7 +15,8 @@ import { phaseColors, seriesColors } from "./theme";
 
 /**
  * The run page's checkpoint timeline: loss (left axis) and LR (right axis) against tokens, the
- * warmup / stable / decay bands, the registered checkpoints as marks and each branch's loss as its own line.
+ * warmup / stable / decay bands, the registered checkpoints as marks, each branch's loss as its own line, and
+ * the detected loss spikes (a dashed line where each starts, a triangle at its peak).
  */
 
 export type TimelineOption = ComposeOption<
@@ -36,6 +37,20 @@ export interface TimelineBranch {
   loss: LoggedPoint[];
 }
 
+/** A detected loss spike (lib/analysis/spikes.ts), numbered as the page and `pma-lab spikes` list them. */
+export interface TimelineSpike {
+  index: number;
+  startStep: number;
+  startTokens: number | null;
+  peakStep: number;
+  peakTokens: number | null;
+  /** Not finite when the loss blew up (no peak marker then, only the start line). */
+  peak: number;
+}
+
+/** Red reads as "something went wrong" on both surfaces and stays apart from the series colours. */
+export const spikeColor = "#ef4444";
+
 export interface TimelineInput {
   tokensPerStep: number | null;
   /** Declared schedule in steps; when absent the bands come from the checkpoints' phases. */
@@ -44,6 +59,7 @@ export interface TimelineInput {
   lr: LoggedPoint[];
   checkpoints: TimelineCheckpoint[];
   branches: TimelineBranch[];
+  spikes?: TimelineSpike[];
 }
 
 type Pair = [number, number];
@@ -90,13 +106,14 @@ export function buildTimelineOption(input: TimelineInput): TimelineOption {
       z: 5,
     },
     ...input.branches.map((branch, index) => branchSeries(branch, index, toPairs, axis === "tokens")),
+    ...(input.spikes?.length ? [spikeSeries(input.spikes, xOf)] : []),
     bandSeries(bands),
   ];
 
   return {
     animation: false,
     grid: { left: 56, right: 64, top: 48, bottom: 72 },
-    legend: { top: 8, data: ["loss", "LR", "checkpoints", ...input.branches.map((b) => b.name)] },
+    legend: { top: 8, data: ["loss", "LR", "checkpoints", ...input.branches.map((b) => b.name), ...(input.spikes?.length ? ["spikes"] : [])] },
     tooltip: { trigger: "axis", axisPointer: { type: "line" }, formatter: tooltipFormatter(axis) },
     xAxis: {
       type: "value",
@@ -167,6 +184,35 @@ function branchSeries(
   };
 }
 
+/** Triangles at the spikes' peaks (on the loss axis) and a dashed line where each spike starts. */
+function spikeSeries(spikes: TimelineSpike[], xOf: (step: number, tokens: number | null) => number | null): ScatterSeriesOption {
+  const peaks = spikes.flatMap((spike) => {
+    const x = xOf(spike.peakStep, spike.peakTokens);
+    return x === null || !Number.isFinite(spike.peak) ? [] : [{ value: [x, spike.peak] as Pair, name: `spike ${spike.index} · from step ${spike.startStep}` }];
+  });
+  const starts = spikes.flatMap((spike) => {
+    const x = xOf(spike.startStep, spike.startTokens);
+    return x === null ? [] : [{ xAxis: x, name: `spike ${spike.index}` }];
+  });
+  return {
+    type: "scatter",
+    name: "spikes",
+    yAxisIndex: 0,
+    data: peaks,
+    symbol: "triangle",
+    symbolSize: 11,
+    itemStyle: { color: spikeColor, borderColor: "#ffffff", borderWidth: 1 },
+    z: 6,
+    markLine: {
+      symbol: "none",
+      silent: true,
+      lineStyle: { color: spikeColor, type: "dashed", width: 1 },
+      label: { formatter: "{b}", color: spikeColor, fontSize: 10, position: "insideEndTop" },
+      data: starts,
+    },
+  };
+}
+
 /** An empty line series that only carries the phase bands, so hiding "loss" in the legend keeps them. */
 function bandSeries(bands: PhaseBand[]): LineSeriesOption {
   const markArea: MarkAreaComponentOption = {
@@ -196,7 +242,7 @@ function tooltipFormatter(axis: "tokens" | "step") {
       .filter((p) => p.seriesName !== "phases")
       .map((p) => {
         const y = (p.value as Pair | undefined)?.[1];
-        const text = p.seriesName === "LR" ? formatLr(y) : p.seriesName === "checkpoints" ? `${p.name} · ${formatMetric(y)}` : formatMetric(y);
+        const text = p.seriesName === "LR" ? formatLr(y) : p.seriesName === "checkpoints" || p.seriesName === "spikes" ? `${p.name} · ${formatMetric(y)}` : formatMetric(y);
         return `${String(p.marker ?? "")}${p.seriesName}: <b>${text}</b>`;
       });
     return [`${axis} ${formatCount(x)}`, ...rows].join("<br/>");

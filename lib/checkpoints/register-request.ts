@@ -23,6 +23,8 @@ export const registerRequestSchema = z
     branchOf: runNameSchema.optional(),
     forkTokens: z.coerce.number().int().nonnegative().optional(),
     kind: z.string().trim().max(40).optional(),
+    /** PMA-init lineage: a recipe hash (or unique prefix) or a merged checkpoint directory the run resumed from. */
+    initFrom: z.string().trim().min(1).max(4096).optional(),
   })
   .refine((value) => (value.branchOf === undefined) === (value.forkTokens === undefined), {
     message: "a branch needs both --branch-of and --fork-tokens",

@@ -3,6 +3,7 @@ import { findRunByName, markMissingCheckpoints, recordScanSummary, upsertCheckpo
 import type { CheckpointPhase, DeclaredSchedule } from "../../db/schema";
 import type { Config } from "../env";
 import { PmaError } from "../errors";
+import { resolveInitRecipe } from "../init/resolve";
 import { resolveAllowedDirectory } from "./paths";
 import type { RegisterRequest } from "./register-request";
 import { scanDirectory, type DirectoryScan } from "./scan";
@@ -23,6 +24,7 @@ export async function registerCheckpoints(db: Db, config: Config, request: Regis
   }
   if (parent && parent.name === request.run) throw new PmaError("branch_of_itself", "A run cannot be a branch of itself");
 
+  const initRecipeHash = request.initFrom === undefined ? undefined : await resolveInitRecipe(db, request.initFrom, config.roots);
   const scan = await scanDirectory(directory, config.roots);
   const existing = findRunByName(db, request.run);
   const tokensPerStep = request.tokensPerStep ?? existing?.tokensPerStep ?? null;
@@ -40,6 +42,7 @@ export async function registerCheckpoints(db: Db, config: Config, request: Regis
       kind: request.kind,
       params: scan.checkpoints[0]?.opened.params,
       peakLr: peakOf(logPoints, "lr"),
+      initRecipeHash,
     });
     let added = 0;
     let updated = 0;
@@ -69,6 +72,7 @@ export async function registerCheckpoints(db: Db, config: Config, request: Regis
       rejected: scan.rejected,
       warnings: scan.warnings,
       logPoints: logPoints.length,
+      initRecipeHash: run.initRecipeHash,
     };
   });
 }

@@ -9,4 +9,6 @@ export interface ScanResult {
   rejected: { path: string; reason: string; code: string }[];
   warnings: string[];
   logPoints: number;
+  /** The PMA-init recipe the run is recorded as initialised from (when `initFrom` was given, or kept from before). */
+  initRecipeHash?: string | null;
 }

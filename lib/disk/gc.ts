@@ -5,7 +5,7 @@ import { writeTransaction, type Db } from "../../db/client";
 import { listCollectableArtifacts, listJobs, listPublishedArtifacts, markArtifactDeleted, sumPublishedBytes } from "../../db/queries";
 import type { Job } from "../../db/schema";
 import type { EvaluateJobPayload } from "../eval/payload";
-import type { MergePassPayload, NoopPayload } from "../jobs/kinds";
+import type { MergePassPayload, NoopPayload, PmaInitPayload } from "../jobs/kinds";
 import { dataLayout, partialName, PARTIAL_PATTERN } from "./layout";
 import { statDisk, type StatDisk } from "./space";
 import { directorySize, removeTree } from "./tree";
@@ -27,7 +27,7 @@ export interface GcReport {
   usage: DiskUsage;
 }
 
-const MANAGED = ["merges", "test", "evals"];
+const MANAGED = ["merges", "inits", "test", "evals"];
 
 /**
  * Deletes merged models nobody needs (every cell using them has keep = false and its sweep is finished) and the
@@ -92,6 +92,8 @@ function livePartials(job: Job): string[] {
         ? [`test/${(job.payload as NoopPayload).publish!.name}`]
         : job.kind === "evaluate"
           ? [(job.payload as EvaluateJobPayload).output]
-          : [];
+          : job.kind === "pma-init"
+            ? [(job.payload as PmaInitPayload).name]
+            : [];
   return names.map((name) => partialName(name, job.claims));
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { evaluateJobPayloadSchema } from "../eval/payload";
+import { lineageSchema } from "../init/lineage";
 import { LAB_SCALES, type LabScaleName } from "../lab/scales";
 
 /**
@@ -10,8 +11,11 @@ import { LAB_SCALES, type LabScaleName } from "../lab/scales";
  * Still to come with its issue: "report" (exports).
  */
 
-/** Artifact names are data-dir relative and come only from the server's own templates (`merges/<recipe hash>`). */
-export const ARTIFACT_NAME_PATTERN = /^(merges|test|evals)\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/**
+ * Artifact names are data-dir relative and come only from the server's own templates (`merges/<recipe hash>`,
+ * `inits/<recipe hash>` for PMA-init checkpoints, `evals/…`, `test/…`).
+ */
+export const ARTIFACT_NAME_PATTERN = /^(merges|inits|test|evals)\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const artifactName = z.string().regex(ARTIFACT_NAME_PATTERN, "an artifact name like merges/<recipe hash>").refine((name) => !name.includes(".."), "no '..'");
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 hex digest");
@@ -49,6 +53,31 @@ export const mergePassPayloadSchema = z
         context.addIssue({ code: "custom", path: ["outputs", i, "name"], message: "a merge output is named merges/<its recipe hash>" });
       }
     }
+  });
+
+/**
+ * PMA-init: one merge of the last k checkpoints before a spike or a chosen point, published as a ready-to-resume
+ * checkpoint `inits/<recipe hash>` with its lineage file. Kept until deleted by hand (gc never collects it).
+ */
+export const pmaInitPayloadSchema = z
+  .object({
+    runId: z.number().int().positive(),
+    recipeHash: sha256Hex,
+    name: artifactName,
+    /** Oldest first; the server's real paths. */
+    inputs: z
+      .array(z.object({ checkpointId: z.number().int().positive(), identity: z.string().min(1), path: z.string().min(1).max(4096) }))
+      .min(1)
+      .max(64),
+    weights: z.array(z.number().refine(Number.isFinite, "a finite weight")),
+    outputDtype: z.enum(["input", "BF16", "F16", "F32"]).default("input"),
+    accumulate: z.enum(["fp32", "fp64"]).default("fp32"),
+    lineage: lineageSchema,
+  })
+  .superRefine((payload, context) => {
+    if (payload.name !== `inits/${payload.recipeHash}`) context.addIssue({ code: "custom", path: ["name"], message: "a PMA-init output is named inits/<its recipe hash>" });
+    if (payload.weights.length !== payload.inputs.length) context.addIssue({ code: "custom", path: ["weights"], message: `needs ${payload.inputs.length} weights, one per input` });
+    if (payload.lineage.recipeHash !== payload.recipeHash) context.addIssue({ code: "custom", path: ["lineage", "recipeHash"], message: "the lineage names another recipe" });
   });
 
 /** Queue tests and benchmarks: sleep, optionally fail, publish a small file, or (test builds only) crash. */
@@ -95,6 +124,7 @@ export interface JobKindDefinition<S extends z.ZodType = z.ZodType> {
 export const jobKinds = {
   merge: { payload: mergePassPayloadSchema, slot: "cpu", maxAttempts: 3, description: "merge one recipe" },
   "sweep-pass": { payload: mergePassPayloadSchema, slot: "cpu", maxAttempts: 3, description: "fused pass: many recipes over one read of their checkpoints" },
+  "pma-init": { payload: pmaInitPayloadSchema, slot: "cpu", maxAttempts: 3, description: "merge the last k checkpoints into a ready-to-resume checkpoint (PMA-init)" },
   evaluate: { payload: evaluatePayloadSchema, slot: "gpu", maxAttempts: 3, description: "evaluate a model with a configured evaluator" },
   noop: { payload: noopPayloadSchema, slot: "cpu", maxAttempts: 3, description: "does nothing (queue tests and benchmarks)" },
   "lab-train": {
@@ -112,6 +142,7 @@ export type JobPayload<K extends JobKind> = z.output<(typeof jobKinds)[K]["paylo
 /** What callers may pass on enqueue (defaults not yet applied). */
 export type JobPayloadInput<K extends JobKind> = z.input<(typeof jobKinds)[K]["payload"]>;
 export type MergePassPayload = z.output<typeof mergePassPayloadSchema>;
+export type PmaInitPayload = z.output<typeof pmaInitPayloadSchema>;
 export type NoopPayload = z.output<typeof noopPayloadSchema>;
 export type LabTrainPayload = z.output<typeof labTrainPayloadSchema>;
 

@@ -8,7 +8,7 @@ import { dataLayout, fsyncDirectory, isInside, listTree, partialName, removeTree
 import { PmaError } from "../errors";
 import type { EvaluateJobPayload } from "../eval/payload";
 import { enqueueMergeEvaluations } from "../sweeps/evaluations";
-import { ARTIFACT_NAME_PATTERN, type MergePassPayload, type NoopPayload } from "./kinds";
+import { ARTIFACT_NAME_PATTERN, type MergePassPayload, type NoopPayload, type PmaInitPayload } from "./kinds";
 import { assertLease, type QueueClock } from "./queue";
 
 export interface PublishRequest {
@@ -96,6 +96,9 @@ function findDeclaredOutput(job: Job, name: string): { kind: "merge" | "test" | 
   if (job.kind === "merge" || job.kind === "sweep-pass") {
     const output = (job.payload as MergePassPayload).outputs.find((candidate) => candidate.name === name);
     if (output) return { kind: "merge", recipeHash: output.recipeHash };
+  } else if (job.kind === "pma-init") {
+    // A kept, ready-to-resume copy: no recipe on the row, so it never stands in for (or is collected as) a sweep's merge.
+    if (name === (job.payload as PmaInitPayload).name) return { kind: "merge", recipeHash: null };
   } else if (job.kind === "evaluate") {
     if (name === (job.payload as EvaluateJobPayload).output) return { kind: "eval", recipeHash: null };
   } else if (job.kind === "noop") {

@@ -45,6 +45,10 @@ export function summarizeJob(job: Job): string {
     return `${payload.outputs?.length ?? 0} output(s) from ${payload.inputs?.length ?? 0} checkpoint(s)${payload.sweepId ? ` · sweep #${payload.sweepId}` : ""}`;
   }
   if (job.kind === "noop") return `sleep ${payload.sleepMs ?? 0} ms`;
+  if (job.kind === "pma-init") {
+    const lineage = (job.payload as { lineage?: { source?: { run?: string }; label?: string } }).lineage;
+    return `PMA-init of ${lineage?.source?.run ?? "?"}: ${lineage?.label ?? "?"}`;
+  }
   if (job.kind === "evaluate") {
     const evaluation = job.payload as { evaluator?: string; target?: { kind: string; path?: string; recipeHash?: string } };
     const target = evaluation.target;

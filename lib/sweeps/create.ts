@@ -43,20 +43,23 @@ export function createSweepIn(tx: Db, request: SweepRequest, deps: EnqueueDeps):
 
 /** Adds the grid's cells that the sweep lacks (same scheme, N, V, T), planned and enqueued the same way. */
 export function appendSweepCells(db: Db, sweepId: number, request: Omit<SweepRequest, "run">, deps: EnqueueDeps): CreatedSweep {
-  return writeTransaction(db, (tx) => {
-    const sweep = findSweepById(tx, sweepId);
-    if (!sweep) throw new PmaError("sweep_not_found", `no sweep #${sweepId}`);
-    const run = findRunById(tx, sweep.runId);
-    if (!run) throw new PmaError("run_not_found", `the sweep's run #${sweep.runId} no longer exists`);
-    const parsed = parseRequest({ ...request, run: run.name, tolerance: request.tolerance ?? sweep.grid.tolerance });
-    const evaluators = [...new Set([...sweep.evaluators, ...parsed.evaluators])];
-    const registry = sweepRegistry(evaluators, deps);
-    const estimate = addCells(tx, sweep, run, toGrid(parsed), parsed, deps);
-    updateSweepGrid(tx, sweep.id, mergeGrids(sweep.grid, toGrid(parsed)));
-    if (evaluators.length !== sweep.evaluators.length) updateSweepEvaluators(tx, sweep.id, evaluators);
-    if (registry) enqueueSweepEvaluations(tx, sweep.id, deps.dataDir, registry);
-    return { ...describeSweep(tx, sweep.id, deps.dataDir), estimate };
-  });
+  return writeTransaction(db, (tx) => appendSweepCellsIn(tx, sweepId, request, deps));
+}
+
+/** The body of appendSweepCells, inside the caller's write transaction (the append preview rolls it back). */
+export function appendSweepCellsIn(tx: Db, sweepId: number, request: Omit<SweepRequest, "run">, deps: EnqueueDeps): CreatedSweep {
+  const sweep = findSweepById(tx, sweepId);
+  if (!sweep) throw new PmaError("sweep_not_found", `no sweep #${sweepId}`);
+  const run = findRunById(tx, sweep.runId);
+  if (!run) throw new PmaError("run_not_found", `the sweep's run #${sweep.runId} no longer exists`);
+  const parsed = parseRequest({ ...request, run: run.name, tolerance: request.tolerance ?? sweep.grid.tolerance });
+  const evaluators = [...new Set([...sweep.evaluators, ...parsed.evaluators])];
+  const registry = sweepRegistry(evaluators, deps);
+  const estimate = addCells(tx, sweep, run, toGrid(parsed), parsed, deps);
+  updateSweepGrid(tx, sweep.id, mergeGrids(sweep.grid, toGrid(parsed)));
+  if (evaluators.length !== sweep.evaluators.length) updateSweepEvaluators(tx, sweep.id, evaluators);
+  if (registry) enqueueSweepEvaluations(tx, sweep.id, deps.dataDir, registry);
+  return { ...describeSweep(tx, sweep.id, deps.dataDir), estimate };
 }
 
 /** The server's evaluators config, checked against the names asked for (null when none is). */

@@ -14,6 +14,7 @@ import { registerEvaluatorsCommand } from "./commands/evaluators";
 import { registerImportCommands } from "./commands/import";
 import { registerSlurmCommands } from "./commands/slurm";
 import { registerReportCommand } from "./commands/report";
+import { registerInitCommands } from "./commands/init";
 
 const program = new Command()
   .name("pma-lab")
@@ -35,6 +36,7 @@ registerEvaluatorsCommand(program);
 registerImportCommands(program);
 registerSlurmCommands(program);
 registerReportCommand(program);
+registerInitCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,8 +1,11 @@
 import { getDb } from "../../../db";
 import { findRunById, findRunByName, listBranches, listCheckpoints, listLogSeries } from "../../../db/queries";
 import type { Checkpoint, Run } from "../../../db/schema";
+import { detectSpikes, type Spike } from "../../../lib/analysis/spikes";
 import { thinPoints } from "../../../lib/charts/series";
 import type { TimelineInput } from "../../../lib/charts/timeline";
+import { getConfig } from "../../../lib/env";
+import { describeRunLineage, listRunInits, type InitView, type RunLineage } from "../../../lib/init/view";
 
 /** A checkpoint as the client table sees it: plain, serialisable values only. */
 export interface CheckpointRow {
@@ -28,6 +31,12 @@ export interface RunPageData {
   checkpoints: CheckpointRow[];
   timeline: TimelineInput;
   totalBytes: number;
+  /** Loss spikes detected over the full log (not the thinned chart series), numbered from 1. */
+  spikes: (Spike & { index: number })[];
+  /** PMA-init checkpoints made from this run. */
+  inits: InitView[];
+  /** The merge this run was initialised from, if recorded. */
+  lineage: RunLineage | null;
 }
 
 // The chart needs shape, not every step: ~2k points per series keeps the page light (spikes are kept).
@@ -43,6 +52,8 @@ export function loadRunPage(name: string): RunPageData | null {
   const all = listCheckpoints(db, run.id, { includeMissing: true });
   const present = all.filter((c) => c.status === "present");
   const log = listLogSeries(db, run.id);
+  const spikes = detectSpikes(log.loss ?? []).map((spike, i) => ({ ...spike, index: i + 1 }));
+  const { dataDir } = getConfig();
 
   const timeline: TimelineInput = {
     tokensPerStep: run.tokensPerStep,
@@ -56,6 +67,7 @@ export function loadRunPage(name: string): RunPageData | null {
       tokensPerStep: branch.tokensPerStep ?? run.tokensPerStep,
       loss: thinPoints(listLogSeries(db, branch.id).loss ?? [], maxChartPoints),
     })),
+    spikes: spikes.map(({ index, startStep, startTokens, peakStep, peakTokens, peak }) => ({ index, startStep, startTokens, peakStep, peakTokens, peak })),
   };
 
   return {
@@ -65,6 +77,9 @@ export function loadRunPage(name: string): RunPageData | null {
     checkpoints: all.map(toRow),
     timeline,
     totalBytes: present.reduce((sum, c) => sum + c.bytes, 0),
+    spikes,
+    inits: listRunInits(db, run.id, dataDir),
+    lineage: describeRunLineage(db, run, dataDir),
   };
 }
 

@@ -5,7 +5,8 @@ import { connection } from "next/server";
 import { isPmaError } from "../../../lib/errors";
 import { patchGridState, toSearchParams, writeGridState, type GridState } from "../../../lib/sweeps/grid/state";
 import { Badge, buttonClass, Card, EmptyState, PageHeader } from "../../components/ui";
-import { cancelSweepAction, retrySweepAction } from "../actions";
+import { cancelSweepAction } from "../actions";
+import { SweepActions } from "./sweep-actions";
 import { AutoRefresh } from "./auto-refresh";
 import { BaselinesTable } from "./baselines-table";
 import { GridHeatmap } from "./grid-heatmap";
@@ -80,12 +81,7 @@ export default async function SweepPage({ params, searchParams }: Props) {
           <>
             <Link href={`/sweeps/${page.id}/charts`} className={buttonClass("secondary")}>Charts</Link>
             <Link href={`/sweeps/${page.id}/prediction`} className={buttonClass("secondary")}>Prediction</Link>
-            {counts.failed + counts.cancelled > 0 ? (
-              <form action={retrySweepAction}>
-                <input type="hidden" name="id" value={page.id} />
-                <button className={buttonClass("secondary")}>Retry failed</button>
-              </form>
-            ) : null}
+            <SweepActions sweepId={page.id} failedCells={counts.failed + counts.cancelled} />
             {active ? (
               <form action={cancelSweepAction}>
                 <input type="hidden" name="id" value={page.id} />

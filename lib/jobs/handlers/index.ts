@@ -7,6 +7,7 @@ import { getDb } from "../../../db";
 import { createLabTrainHandler } from "./lab-train";
 import { mergeHandler } from "./merge";
 import { noopHandler } from "./noop";
+import { pmaInitHandler } from "./pma-init";
 
 /**
  * The handlers this build can run, one line per kind. A kind missing here (evaluate, until the evaluators land)
@@ -15,6 +16,7 @@ import { noopHandler } from "./noop";
 export const jobHandlers: Partial<Record<JobKind, JobHandler<never>>> = {
   merge: mergeHandler,
   "sweep-pass": mergeHandler,
+  "pma-init": pmaInitHandler,
   noop: noopHandler,
   // The worker's own evaluators config (re-read per job): the server names an evaluator, never sends a command.
   evaluate: createEvaluateHandler({ loadRegistry: () => loadEvaluators(getConfig().dataDir) }),

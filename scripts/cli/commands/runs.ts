@@ -17,6 +17,7 @@ interface ScanOptions {
   branchOf?: string;
   forkTokens?: string;
   kind?: string;
+  initFrom?: string;
   json?: boolean;
 }
 
@@ -32,6 +33,7 @@ export function registerRunsCommands(program: Command): void {
     .option("--branch-of <run>", "the run this one was forked from (e.g. for an annealed baseline)")
     .option("--fork-tokens <n>", "token count at which the branch was forked")
     .option("--kind <label>", "free-form label: constant, annealed, unstable, ...")
+    .option("--init-from <recipe|dir>", "PMA-init lineage: the recipe hash or merged checkpoint directory (pma-lab init) this run resumed from")
     .option("--json", "print one JSON document")
     .action(
       action(async (dir: string, options: ScanOptions) => {
@@ -43,7 +45,8 @@ export function registerRunsCommands(program: Command): void {
         const result = await registerCheckpoints(getDb(), getConfig(), parsed.data);
         emit(options, result, () => {
           const lines = [
-            `run ${result.run}: ${result.checkpoints.length} checkpoint(s) — ${result.added} added, ${result.updated} updated, ${result.missing} gone missing; ${result.logPoints} log points`,
+            `run ${result.run}: ${result.checkpoints.length} checkpoint(s) — ${result.added} added, ${result.updated} updated, ${result.missing} gone missing; ${result.logPoints} log points` +
+              (result.initRecipeHash ? `; initialised from recipe ${result.initRecipeHash.slice(0, 12)}` : ""),
             table(
               ["step", "tokens", "lr", "phase", "params", "bytes"],
               result.checkpoints.map((c) => [c.step, formatCount(c.tokens), c.lr?.toExponential(2) ?? "—", c.phase ?? "—", formatCount(c.params), formatBytes(c.bytes)]),

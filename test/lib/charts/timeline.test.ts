@@ -83,6 +83,26 @@ describe("buildTimelineOption", () => {
     expect(html).toContain("3.00e−4");
   });
 
+  it("marks detected spikes: a dashed line where each starts, a triangle at its peak (none for a non-finite loss)", () => {
+    const spiked = buildTimelineOption({
+      ...input,
+      spikes: [
+        { index: 1, startStep: 30, startTokens: null, peakStep: 40, peakTokens: null, peak: 4.2 },
+        { index: 2, startStep: 50, startTokens: 50_500, peakStep: 50, peakTokens: 50_500, peak: Number.NaN },
+      ],
+    });
+    const spikes = byName(spiked, "spikes") as Series & { symbol?: string; markLine: { data: { xAxis: number; name: string }[] } };
+    expect(spikes).toMatchObject({ type: "scatter", yAxisIndex: 0, symbol: "triangle" });
+    expect(spikes.data).toEqual([{ value: [40_000, 4.2], name: "spike 1 · from step 30" }]);
+    expect(spikes.markLine.data).toEqual([
+      { xAxis: 30_000, name: "spike 1" },
+      { xAxis: 50_500, name: "spike 2" },
+    ]);
+    expect((spiked.legend as { data: string[] }).data).toContain("spikes");
+    expect(byName(option, "spikes")).toBeUndefined();
+    expect((option.legend as { data: string[] }).data).not.toContain("spikes");
+  });
+
   it("knows when there is nothing to draw", () => {
     expect(hasTimelineData({ ...input, loss: [], lr: [], checkpoints: [], branches: [] })).toBe(false);
     expect(hasTimelineData(input)).toBe(true);

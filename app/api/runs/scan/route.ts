@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 
 /**
  * POST /api/runs/scan — a training loop calls this after each save to register (or rescan) its run directory.
- * Body: { directory, run, tokensPerStep?, schedule?, branchOf?, forkTokens?, kind? }. Answers the scan result.
+ * Body: { directory, run, tokensPerStep?, schedule?, branchOf?, forkTokens?, kind?, initFrom? } — initFrom records PMA-init
+ * lineage: the recipe hash or merged checkpoint directory the run resumed from. Answers the scan result.
  */
 export async function POST(request: Request): Promise<Response> {
   const refused = refuseCrossSite(request);
