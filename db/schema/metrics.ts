@@ -48,6 +48,8 @@ export const evaluations = sqliteTable(
     index("evaluations_recipe").on(table.recipeHash),
     index("evaluations_job").on(table.jobId),
     check("evaluations_one_target", sql`(${table.checkpointId} is null) <> (${table.recipeHash} is null)`),
+    // Covers the ablation grid's read of a sweep's evaluations (by recipe, newest succeeded) without the table.
+    index("evaluations_grid_cover").on(table.recipeHash, table.status, table.finishedAt, table.id),
   ],
 );
 
@@ -65,7 +67,12 @@ export const metrics = sqliteTable(
     n: integer("n"),
     higherIsBetter: integer("higher_is_better", { mode: "boolean" }),
   },
-  (table) => [uniqueIndex("metrics_evaluation_name").on(table.evaluationId, table.name), index("metrics_name").on(table.name)],
+  (table) => [
+    uniqueIndex("metrics_evaluation_name").on(table.evaluationId, table.name),
+    index("metrics_name").on(table.name),
+    // Covers the grid's read of every score of a sweep's evaluations: an index-only scan.
+    index("metrics_grid_cover").on(table.evaluationId, table.name, table.value, table.stderr, table.n, table.higherIsBetter),
+  ],
 );
 
 export type Evaluation = typeof evaluations.$inferSelect;

@@ -1,0 +1,2 @@
+CREATE INDEX `evaluations_grid_cover` ON `evaluations` (`recipe_hash`,`status`,`finished_at`,`id`);--> statement-breakpoint
+CREATE INDEX `metrics_grid_cover` ON `metrics` (`evaluation_id`,`name`,`value`,`stderr`,`n`,`higher_is_better`);
