@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { getAuthConfig } from "../lib/env";
 import { Nav } from "./components/nav";
 import "./globals.css";
 
@@ -8,11 +10,14 @@ export const metadata: Metadata = {
   description: "Experiment tracker and ablation runner for checkpoint merging in LLM pre-training.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: the Content-Security-Policy nonce (proxy.ts) is new each time, and a page
+  // prerendered at build time would carry scripts without it.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen">
-        <Nav />
+        <Nav signOut={getAuthConfig().required} />
         <main className="mx-auto w-full max-w-6xl px-6 pb-16 pt-8">{children}</main>
       </body>
     </html>

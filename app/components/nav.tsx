@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { signOutAction } from "../sign-in/actions";
 
 const links = [
   { href: "/runs", label: "Runs" },
@@ -12,7 +13,7 @@ const links = [
 ];
 
 /** The top bar: product name and the main sections, with the current one highlighted. */
-export function Nav() {
+export function Nav({ signOut = false }: { signOut?: boolean }) {
   const pathname = usePathname();
   return (
     <header className="sticky top-0 z-20 border-b border-line bg-surface/85 backdrop-blur">
@@ -41,6 +42,13 @@ export function Nav() {
             );
           })}
         </ul>
+        {signOut && pathname !== "/sign-in" ? (
+          <form action={signOutAction} className="ml-auto">
+            <button type="submit" className="rounded-md px-3 py-1.5 text-sm text-muted transition-colors hover:bg-subtle hover:text-fg">
+              Sign out
+            </button>
+          </form>
+        ) : null}
       </nav>
     </header>
   );

@@ -1,10 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "../../db";
 import { findRunByName } from "../../db/queries";
+import { requireAuthorized } from "../../lib/auth";
 import { getConfig } from "../../lib/env";
 import { describeError, isPmaError } from "../../lib/errors";
 import { cancelSweepCells, createSweep, parseGridText, previewSweep, retrySweepCells, type SweepPreview } from "../../lib/sweeps";
@@ -28,6 +30,7 @@ const formSchema = z.object({
 
 /** Preview (nothing stored) or launch (one transaction, then off to the sweep's page). */
 export async function launchSweepAction(_previous: LaunchState, formData: FormData): Promise<LaunchState> {
+  requireAuthorized(await headers());
   const values = Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$")).map(([key, value]) => [key, String(value)]));
   const parsed = formSchema.safeParse(values);
   if (!parsed.success) return { status: "error", message: parsed.error.issues[0].message, values };
@@ -50,12 +53,14 @@ export async function launchSweepAction(_previous: LaunchState, formData: FormDa
 const idSchema = z.coerce.number().int().positive();
 
 export async function cancelSweepAction(formData: FormData): Promise<void> {
+  requireAuthorized(await headers());
   const id = idSchema.parse(formData.get("id"));
   cancelSweepCells(getDb(), id);
   revalidatePath(`/sweeps/${id}`);
 }
 
 export async function retrySweepAction(formData: FormData): Promise<void> {
+  requireAuthorized(await headers());
   const id = idSchema.parse(formData.get("id"));
   retrySweepCells(getDb(), id, undefined, { dataDir: getConfig().dataDir });
   revalidatePath(`/sweeps/${id}`);

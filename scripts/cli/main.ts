@@ -12,6 +12,7 @@ import { registerJobsCommands } from "./commands/jobs";
 import { registerGcCommand } from "./commands/gc";
 import { registerEvaluatorsCommand } from "./commands/evaluators";
 import { registerImportCommands } from "./commands/import";
+import { registerAuthCommands } from "./commands/auth";
 
 const program = new Command()
   .name("pma-lab")
@@ -31,6 +32,7 @@ registerJobsCommands(program);
 registerGcCommand(program);
 registerEvaluatorsCommand(program);
 registerImportCommands(program);
+registerAuthCommands(program);
 
 try {
   await program.parseAsync(process.argv);

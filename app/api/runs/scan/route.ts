@@ -1,6 +1,7 @@
 import { getDb } from "../../../../db";
 import { registerCheckpoints } from "../../../../lib/checkpoints/register";
 import { registerRequestSchema } from "../../../../lib/checkpoints/register-request";
+import { refuseUnauthorized } from "../../../../lib/auth";
 import { getConfig } from "../../../../lib/env";
 import { errorResponse, refuseCrossSite } from "../../../../lib/http/responses";
 
@@ -11,6 +12,8 @@ export const dynamic = "force-dynamic";
  * Body: { directory, run, tokensPerStep?, schedule?, branchOf?, forkTokens?, kind? }. Answers the scan result.
  */
 export async function POST(request: Request): Promise<Response> {
+  const denied = refuseUnauthorized(request);
+  if (denied) return denied;
   const refused = refuseCrossSite(request);
   if (refused) return refused;
   let body: unknown;
