@@ -3,6 +3,7 @@ import { writeTransaction, type Db } from "../../db/client";
 import {
   claimNextJob,
   countPendingJobs,
+  deleteUnfinishedEvaluationMetrics,
   endAttempt,
   findAttemptByToken,
   findJobById,
@@ -16,7 +17,8 @@ import {
   updateJob,
 } from "../../db/queries";
 import type { Job, JobAttempt, JobError, JobProgress } from "../../db/schema";
-import { recordEvaluateResult } from "../eval/record";
+import type { MetricRecord } from "../eval/metrics";
+import { recordEvaluateResult, recordMetricBatch } from "../eval/record";
 import { PmaError } from "../errors";
 import { jobNotFound, leaseLost } from "./errors";
 import { isJobKind, jobKinds, type JobKind, type JobPayloadInput } from "./kinds";
@@ -228,6 +230,19 @@ export function reportProgress(db: Db, request: { jobId: number; leaseToken: str
   });
 }
 
+/** A batch of streamed metrics from an evaluate job, under its lease: a stale token records nothing. */
+export function reportMetrics(
+  db: Db,
+  request: { jobId: number; leaseToken: string; metrics: MetricRecord[] },
+  options: QueueClock = {},
+): { inserted: number; duplicates: number } {
+  const at = now(options);
+  return writeTransaction(db, (tx) => {
+    const { job } = assertLease(tx, request.jobId, request.leaseToken, at);
+    return recordMetricBatch(tx, job, request.metrics);
+  });
+}
+
 export function completeJob(db: Db, request: { jobId: number; leaseToken: string; result: unknown }, options: QueueClock = {}): { duplicate: boolean } {
   const at = now(options);
   return writeTransaction(db, (tx) => {
@@ -336,6 +351,7 @@ function finishAttempt(tx: Db, job: Job, leaseToken: string, finish: Finish, at:
 function syncDependents(tx: Db, jobIds: number[], at: number): void {
   syncCellsForJobs(tx, jobIds);
   syncEvaluationsForJobs(tx, jobIds, at);
+  deleteUnfinishedEvaluationMetrics(tx, jobIds);
 }
 
 export function toJobError(error: unknown): JobError {

@@ -1,65 +1,27 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { startNextServer, stopNextServer, type NextServer } from "../../scripts/next-server";
 import { ensureWebBuild } from "../../scripts/web-build";
 
 /** Helpers for the browser tests: build the app when stale, start it on a free port, stop it. */
 
 export const repoRoot = path.resolve(__dirname, "../..");
-const nextBin = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
 
 /** `next build` unless `.next` is newer than every source (PMA_LAB_FORCE_BUILD=1 forces it). */
 export function buildIfStale(): void {
   ensureWebBuild(repoRoot, { force: Boolean(process.env.PMA_LAB_FORCE_BUILD) });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../scripts/next-server";
+export type Server = NextServer;
 
-export interface Server {
-  url: string;
-  process: ChildProcess;
-  output: () => string;
-}
-
-/** `next start` in its own process group (so stopServer ends it and nothing else), ready when it answers. */
-export async function startServer(env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  child.stdout?.on("data", (chunk) => (log += chunk));
-  child.stderr?.on("data", (chunk) => (log += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${log}`);
-    const ok = await fetch(`${url}/runs`).then((r) => r.ok, () => false);
-    if (ok) return { url, process: child, output: () => log };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`next start did not answer within 60 s:\n${log}`);
+/** `next start` on a free port in its own process group (so stopServer ends it and nothing else), ready when it answers. */
+export function startServer(env: Record<string, string>): Promise<Server> {
+  return startNextServer(env);
 }
 
 export function stopServer(server: Server | undefined): void {
-  if (!server?.process.pid || server.process.exitCode !== null) return;
-  try {
-    process.kill(-server.process.pid, "SIGTERM");
-  } catch {
-    // Already gone.
-  }
+  void stopNextServer(server);
 }
 
 /** Registers a directory through the real CLI, as a user would. */
