@@ -7,3 +7,4 @@ export * from "./sweeps";
 export * from "./artifacts";
 export * from "./evaluations";
 export * from "./metrics";
+export * from "./invariants";

@@ -13,6 +13,7 @@ import { registerGcCommand } from "./commands/gc";
 import { registerEvaluatorsCommand } from "./commands/evaluators";
 import { registerImportCommands } from "./commands/import";
 import { registerAuthCommands } from "./commands/auth";
+import { registerCheckCommand } from "./commands/check";
 
 const program = new Command()
   .name("pma-lab")
@@ -33,6 +34,7 @@ registerGcCommand(program);
 registerEvaluatorsCommand(program);
 registerImportCommands(program);
 registerAuthCommands(program);
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);

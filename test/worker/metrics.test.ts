@@ -32,9 +32,10 @@ describe("streamed metrics (worker API `metrics`)", () => {
     };
     try {
       const { workerId } = (await call("register", registration)).body as { workerId: number };
-      const first = (await call("claim", { workerId, kinds: ["evaluate"], leaseMs: 400 })).body.job as Claimed;
+      const first = (await call("claim", { workerId, kinds: ["evaluate"], leaseMs: 2_000 })).body.job as Claimed;
       const evaluation = findEvaluationByKey(db, first.payload.key)!;
       const lease = { jobId: first.id, leaseToken: first.leaseToken };
+      const expiresAt = (first as Claimed & { leaseExpiresAt: number }).leaseExpiresAt;
 
       expect((await call("metrics", { ...lease, metrics: batch(0, 100) })).body).toEqual({ inserted: 100, duplicates: 0 });
       // The same batch again (a retry after a timeout): nothing twice.
@@ -53,7 +54,7 @@ describe("streamed metrics (worker API `metrics`)", () => {
       expect(listMetricsOfEvaluation(db, evaluation.id)).toHaveLength(100);
 
       // The attempt loses its lease: its batches are refused and what it streamed is gone once another takes over.
-      await sleep(500);
+      await sleep(Math.max(0, expiresAt - Date.now()) + 100);
       expect((await call("metrics", { ...lease, metrics: batch(100, 10) })).status).toBe(409);
       let second: Claimed | null = null;
       for (let tries = 0; !second && tries < 100; tries++) {
