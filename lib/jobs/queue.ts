@@ -354,8 +354,14 @@ function syncDependents(tx: Db, jobIds: number[], at: number): void {
   deleteUnfinishedEvaluationMetrics(tx, jobIds);
 }
 
+/** What the job records about a failure. File-system errors that the operator can fix get their own codes. */
 export function toJobError(error: unknown): JobError {
   if (error instanceof PmaError) return { code: error.code, message: error.message, permanent: error.permanent };
   const message = error instanceof Error ? error.message : String(error);
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (errno === "ENOSPC" || errno === "EDQUOT") {
+    return { code: "disk_full", message: `no space left on the device (${message}); free space (pma-lab gc deletes merged models nobody keeps), then retry the job`, permanent: false };
+  }
+  if (errno === "EIO") return { code: "io_error", message: `the storage reported an I/O error (${message}); check the disk, then retry the job`, permanent: false };
   return { code: "internal", message, permanent: false };
 }
