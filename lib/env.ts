@@ -81,7 +81,9 @@ export function bindHostFromArgv(argv: string[]): string {
 }
 
 export function parseAuthConfig(env: Record<string, string | undefined>, argv: string[] = process.argv): AuthConfig {
-  const parsed = authEnvSchema.safeParse(env);
+  // An empty variable (FOO= in a shell or a unit file) means "not set".
+  const given = Object.fromEntries(Object.keys(authEnvSchema.shape).map((key) => [key, env[key]?.trim() ? env[key] : undefined]));
+  const parsed = authEnvSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new PmaError("config_invalid", `Invalid configuration: ${issue.path.join(".")}: ${issue.message}`);
