@@ -5,7 +5,7 @@ import { handleWorkerApi } from "../../../../lib/jobs/api/handler";
 export const dynamic = "force-dynamic";
 
 /**
- * POST /api/worker/<action> — the remote worker API (register, claim, heartbeat, progress, log, publish, complete,
+ * POST /api/worker/<action> — the remote worker API (register, claim, heartbeat, progress, log, metrics, publish, complete,
  * fail, release, worker-heartbeat, stop). Bearer worker token required; a stale lease answers 409. All the work
  * happens in lib/jobs/api/handler.ts, which the tests mount on a plain HTTP server too.
  */
