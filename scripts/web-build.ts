@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** What the web build depends on: a change to any of these makes the existing build stale. */
-const BUILD_INPUTS = ["app", "lib", "db", "next.config.js", "package.json", "postcss.config.mjs"];
+const BUILD_INPUTS = ["app", "lib", "db", "proxy.ts", "next.config.js", "package.json", "postcss.config.mjs"];
 
 function newestMtime(target: string): number {
   const stat = fs.statSync(target, { throwIfNoEntry: false });

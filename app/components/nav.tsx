@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { ThemeSwitch } from "./theme-switch";
+import { signOutAction } from "../sign-in/actions";
 
 const links = [
   { href: "/runs", label: "Runs" },
@@ -15,7 +16,7 @@ const links = [
 ];
 
 /** The top bar: product name and the main sections, with the current one highlighted. */
-export function Nav() {
+export function Nav({ signOut = false }: { signOut?: boolean }) {
   const pathname = usePathname();
   return (
     <header className="sticky top-0 z-20 border-b border-line bg-surface/85 backdrop-blur">
@@ -44,8 +45,15 @@ export function Nav() {
             );
           })}
         </ul>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-2">
           <ThemeSwitch />
+          {signOut && pathname !== "/sign-in" ? (
+            <form action={signOutAction}>
+              <button type="submit" className="rounded-md px-3 py-1.5 text-sm text-muted transition-colors hover:bg-subtle hover:text-fg">
+                Sign out
+              </button>
+            </form>
+          ) : null}
         </div>
       </nav>
     </header>

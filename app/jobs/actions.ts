@@ -1,8 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { getDb } from "../../db";
+import { requireAuthorized } from "../../lib/auth";
 import { describeError } from "../../lib/errors";
 import { cancelJob, retryJob } from "../../lib/jobs/queue";
 
@@ -27,10 +29,12 @@ async function run(formData: FormData, change: (id: number) => { status: string 
 
 /** Cancels a queued or running job; its worker is refused at its next call and cleans up. */
 export async function cancelJobAction(_previous: JobActionState, formData: FormData): Promise<JobActionState> {
+  requireAuthorized(await headers());
   return run(formData, (id) => cancelJob(getDb(), id));
 }
 
 /** Puts a failed or cancelled job back in the queue with a fresh attempt budget. */
 export async function retryJobAction(_previous: JobActionState, formData: FormData): Promise<JobActionState> {
+  requireAuthorized(await headers());
   return run(formData, (id) => retryJob(getDb(), id));
 }

@@ -1,9 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { getDb } from "../../db";
 import { listCells } from "../../db/queries";
+import { requireAuthorized } from "../../lib/auth";
 import { getConfig } from "../../lib/env";
 import { describeError, isPmaError } from "../../lib/errors";
 import {
@@ -31,6 +33,7 @@ function refuse(error: unknown): Refusal {
 
 /** The launcher's live preview (nothing stored); with a sweep id, what appending would add to that sweep. */
 export async function previewLaunchAction(input: unknown, sweepId?: number): Promise<PreviewResult> {
+  requireAuthorized(await headers());
   try {
     const form = parseLaunchForm(input);
     const options = sweepId === undefined ? {} : { sweepId: idSchema.parse(sweepId) };
@@ -42,6 +45,7 @@ export async function previewLaunchAction(input: unknown, sweepId?: number): Pro
 
 /** Stores and enqueues the sweep in one transaction; the client then opens its page. */
 export async function launchSweepAction(input: unknown): Promise<LaunchResult> {
+  requireAuthorized(await headers());
   try {
     const created = launchFromForm(getDb(), parseLaunchForm(input), { dataDir: getConfig().dataDir });
     revalidatePath("/sweeps");
@@ -53,6 +57,7 @@ export async function launchSweepAction(input: unknown): Promise<LaunchResult> {
 
 /** Adds the form's cells that the sweep lacks, over the sweep's own run. */
 export async function appendCellsAction(sweepId: number, input: unknown): Promise<LaunchResult> {
+  requireAuthorized(await headers());
   try {
     const id = idSchema.parse(sweepId);
     const before = listCells(getDb(), id).length;
@@ -78,6 +83,7 @@ export async function retryFailedCellsAction(sweepId: number): Promise<{ ok: tru
 }
 
 export async function cancelSweepAction(formData: FormData): Promise<void> {
+  requireAuthorized(await headers());
   const id = idSchema.parse(formData.get("id"));
   cancelSweepCells(getDb(), id);
   revalidatePath(`/sweeps/${id}`);

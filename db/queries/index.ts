@@ -12,3 +12,4 @@ export * from "./slurm";
 export * from "./analysis";
 export * from "./reports";
 export * from "./report-data";
+export * from "./invariants";

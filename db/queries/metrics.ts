@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, or } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, ne, or } from "drizzle-orm";
 import type { Db } from "../client";
 import { evaluations, metrics, type Metric } from "../schema";
 
@@ -19,6 +19,23 @@ export function insertMetrics(db: Db, evaluationId: number, records: MetricInput
     inserted += db.insert(metrics).values(chunk).onConflictDoNothing().returning({ id: metrics.id }).all().length;
   }
   return inserted;
+}
+
+export function countMetricsOfEvaluation(db: Db, evaluationId: number): number {
+  return db.select({ n: count() }).from(metrics).where(eq(metrics.evaluationId, evaluationId)).get()!.n;
+}
+
+/**
+ * Deletes metrics streamed into the not-yet-succeeded evaluations of `jobIds`: whatever an attempt streamed is
+ * dropped when that attempt ends without winning (or a new one starts), so no metric of a losing attempt stays.
+ */
+export function deleteUnfinishedEvaluationMetrics(db: Db, jobIds: number[]): number {
+  if (jobIds.length === 0) return 0;
+  const unfinished = db
+    .select({ id: evaluations.id })
+    .from(evaluations)
+    .where(and(inArray(evaluations.jobId, [...new Set(jobIds)]), ne(evaluations.status, "succeeded")));
+  return db.delete(metrics).where(inArray(metrics.evaluationId, unfinished)).run().changes;
 }
 
 export function listMetricsOfEvaluation(db: Db, evaluationId: number): Metric[] {

@@ -170,7 +170,8 @@ function branchSeries(
   const fork = onTokenAxis ? branch.forkTokens : null;
   return {
     ...lineSeries(branch.name, toPairs(branch.loss, branch.tokensPerStep), color, 0),
-    endLabel: { show: true, formatter: branch.name, color, fontSize: 11 },
+    // A function, not a string: ECharts would read {a}, {b}… in a string as template fields.
+    endLabel: { show: true, formatter: () => branch.name, color, fontSize: 11 },
     markLine:
       fork === null
         ? undefined
@@ -234,6 +235,11 @@ interface TooltipParam {
   axisValue?: unknown;
 }
 
+/** ECharts puts a formatter's string into the tooltip as HTML: names from outside must be escaped. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
 function tooltipFormatter(axis: "tokens" | "step") {
   return (raw: unknown): string => {
     const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
@@ -243,7 +249,7 @@ function tooltipFormatter(axis: "tokens" | "step") {
       .map((p) => {
         const y = (p.value as Pair | undefined)?.[1];
         const text = p.seriesName === "LR" ? formatLr(y) : p.seriesName === "checkpoints" || p.seriesName === "spikes" ? `${p.name} · ${formatMetric(y)}` : formatMetric(y);
-        return `${String(p.marker ?? "")}${p.seriesName}: <b>${text}</b>`;
+        return `${String(p.marker ?? "")}${escapeHtml(String(p.seriesName ?? ""))}: <b>${escapeHtml(text)}</b>`;
       });
     return [`${axis} ${formatCount(x)}`, ...rows].join("<br/>");
   };

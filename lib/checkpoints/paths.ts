@@ -22,16 +22,22 @@ export async function resolveAllowedPath(input: string, roots: string[]): Promis
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
     throw new PmaError("path_invalid", `"${input}" is a URL; give a local directory path`);
   }
+  const realRoots = await Promise.all(roots.map((root) => fs.realpath(root).catch(() => path.resolve(root))));
+  // A path that is outside every root before any symlink is followed is refused without touching the file system
+  // (its existence outside the roots is nobody's business); one that only leaves through a symlink is caught below.
+  const lexical = path.resolve(input);
+  if (![...roots.map((root) => path.resolve(root)), ...realRoots].some((root) => isInside(lexical, root))) {
+    throw new PmaError("path_outside_roots", `${input} is outside the allowed roots (${realRoots.join(", ")}); add its directory to PMA_LAB_ROOTS`);
+  }
   let real: string;
   try {
-    real = await fs.realpath(path.resolve(input));
+    real = await fs.realpath(lexical);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") throw new PmaError("path_not_found", `${input}: no such file or directory`);
     if (code === "EACCES") throw new PmaError("path_forbidden", `${input}: permission denied`);
     throw error;
   }
-  const realRoots = await Promise.all(roots.map((root) => fs.realpath(root).catch(() => path.resolve(root))));
   if (!realRoots.some((root) => isInside(real, root))) {
     throw new PmaError(
       "path_outside_roots",

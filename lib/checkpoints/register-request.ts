@@ -11,7 +11,9 @@ export const runNameSchema = z
   .trim()
   .min(1, "a run name is required")
   .max(120, "run names are at most 120 characters")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/ ]*$/, "run names use letters, digits, '.', '_', '-', '/' and spaces");
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/ ]*$/, "run names use letters, digits, '.', '_', '-', '/' and spaces")
+  // Names are URL paths (/runs/<name>): a "." or ".." segment would be resolved away by the browser.
+  .refine((name) => name.split("/").every((segment) => segment.trim() !== "" && segment !== "." && segment !== ".."), "run names have no empty, '.' or '..' parts between slashes");
 
 /** One request to register (or rescan) a run's checkpoint directory: shared by the CLI, the UI form and the API. */
 export const registerRequestSchema = z

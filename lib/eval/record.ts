@@ -1,9 +1,17 @@
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import { findEvaluationByKey, findPublishedArtifactByName, insertEvaluationOnce, insertMetrics, markEvaluationQueued, markEvaluationSucceeded } from "../../db/queries";
+import {
+  countMetricsOfEvaluation,
+  findEvaluationByKey,
+  findPublishedArtifactByName,
+  insertEvaluationOnce,
+  insertMetrics,
+  markEvaluationQueued,
+  markEvaluationSucceeded,
+} from "../../db/queries";
 import { PmaError } from "../errors";
 import type { EvaluateJobPayload } from "./payload";
-import { checkMetricRecord, checkUniqueNames } from "./metrics";
+import { checkMetricRecord, checkUniqueNames, MAX_METRICS_PER_EVALUATION, type MetricRecord } from "./metrics";
 import type { PlannedEvaluation } from "./plan";
 
 /**
@@ -69,4 +77,24 @@ export function recordEvaluateResult(
     now,
   });
   return { metrics: insertMetrics(tx, evaluation.id, outcome.metrics) };
+}
+
+/**
+ * A batch of metrics an evaluate job streams while it runs (worker API `metrics`), inside the transaction that
+ * checked its lease. Rows go to the job's own evaluation; a name already recorded is skipped, so a retried batch
+ * has one effect. They stay invisible until the attempt completes (only succeeded evaluations are shown), and are
+ * deleted if it does not (db/queries/metrics.ts, deleteUnfinishedEvaluationMetrics).
+ */
+export function recordMetricBatch(tx: Db, job: { id: number; kind: string; payload: unknown }, batch: MetricRecord[]): { inserted: number; duplicates: number } {
+  if (job.kind !== "evaluate") throw new PmaError("metrics_not_evaluation", `job #${job.id} is a ${job.kind} job; only evaluate jobs record metrics`);
+  const where = `job #${job.id}`;
+  for (const metric of batch) checkMetricRecord(metric, where);
+  checkUniqueNames(batch, where);
+  const evaluation = findEvaluationByKey(tx, (job.payload as EvaluateJobPayload).key);
+  if (!evaluation) throw new PmaError("eval_not_found", `${where}: its evaluation no longer exists`);
+  if (countMetricsOfEvaluation(tx, evaluation.id) + batch.length > MAX_METRICS_PER_EVALUATION) {
+    throw new PmaError("eval_too_many_metrics", `${where}: more than ${MAX_METRICS_PER_EVALUATION} metrics for one evaluation`);
+  }
+  const inserted = insertMetrics(tx, evaluation.id, batch);
+  return { inserted, duplicates: batch.length - inserted };
 }

@@ -27,7 +27,15 @@ export const mergePassPayloadSchema = z
     sweepId: z.number().int().positive().optional(),
     /** The server's real paths; remote workers map them with --path-map. */
     inputs: z
-      .array(z.object({ checkpointId: z.number().int().positive(), identity: z.string().min(1), path: z.string().min(1).max(4096) }))
+      .array(
+        z.object({
+          checkpointId: z.number().int().positive(),
+          identity: z.string().min(1),
+          /** The registry's fingerprint (lib/checkpoints/fingerprint.ts), checked by the worker before it merges. */
+          fingerprint: z.string().min(1).optional(),
+          path: z.string().min(1).max(4096),
+        }),
+      )
       .min(1)
       .max(10_000),
     outputs: z

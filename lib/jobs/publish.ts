@@ -8,6 +8,7 @@ import { dataLayout, fsyncDirectory, isInside, listTree, partialName, removeTree
 import { PmaError } from "../errors";
 import type { EvaluateJobPayload } from "../eval/payload";
 import { enqueueMergeEvaluations } from "../sweeps/evaluations";
+import { crashPoint } from "./crash-points";
 import { ARTIFACT_NAME_PATTERN, type MergePassPayload, type NoopPayload, type PmaInitPayload } from "./kinds";
 import { assertLease, type QueueClock } from "./queue";
 
@@ -43,6 +44,7 @@ export function publishArtifact(db: Db, dataDir: string, request: PublishRequest
   const leftovers: string[] = [];
   const result = writeTransaction(db, (tx) => {
     const { job, attempt } = assertLease(tx, request.jobId, request.leaseToken, at);
+    crashPoint("publish:after-lease-check");
     const output = findDeclaredOutput(job, request.name);
     const existing = findPublishedArtifactByName(tx, request.name);
     if (existing) {
@@ -57,9 +59,12 @@ export function publishArtifact(db: Db, dataDir: string, request: PublishRequest
       const aside = `${final}.orphan-${randomBytes(4).toString("hex")}`;
       fs.renameSync(final, aside);
       leftovers.push(aside);
+      crashPoint("publish:after-orphan-aside");
     }
     fs.renameSync(partial, final);
+    crashPoint("publish:after-rename");
     fsyncDirectory(path.dirname(final));
+    crashPoint("publish:after-fsync");
     try {
       const artifact = insertArtifact(tx, {
         kind: output.kind,
@@ -75,14 +80,24 @@ export function publishArtifact(db: Db, dataDir: string, request: PublishRequest
         markRecipeCellsDone(tx, output.recipeHash);
         enqueueMergeEvaluations(tx, output.recipeHash, dataDir);
       }
+      crashPoint("publish:after-insert");
       return { status: "published", artifact } satisfies PublishResult;
     } catch (error) {
       fs.renameSync(final, partial); // the row did not make it: the files must not look published either
       throw error;
     }
   });
+  crashPoint("publish:after-commit");
   for (const leftover of leftovers) removeTree(leftover);
+  removeOrphansOf(path.join(root, request.name));
   return result;
+}
+
+/** Directories once moved aside under this name (a crash can strike before they are removed): no row ever names them. */
+function removeOrphansOf(final: string): void {
+  const dir = path.dirname(final);
+  const prefix = `${path.basename(final)}.orphan-`;
+  for (const entry of fs.readdirSync(dir)) if (entry.startsWith(prefix)) removeTree(path.join(dir, entry));
 }
 
 function checkName(name: string): void {

@@ -4,6 +4,7 @@ import {
   claimJobRow,
   claimNextJob,
   countPendingJobs,
+  deleteUnfinishedEvaluationMetrics,
   endAttempt,
   findAttemptByToken,
   findJobById,
@@ -17,7 +18,8 @@ import {
   updateJob,
 } from "../../db/queries";
 import type { Job, JobAttempt, JobError, JobProgress, JobStatus } from "../../db/schema";
-import { recordEvaluateResult } from "../eval/record";
+import type { MetricRecord } from "../eval/metrics";
+import { recordEvaluateResult, recordMetricBatch } from "../eval/record";
 import { PmaError } from "../errors";
 import { jobNotFound, leaseLost } from "./errors";
 import { isJobKind, jobKinds, type JobKind, type JobPayloadInput } from "./kinds";
@@ -270,6 +272,19 @@ export function reportProgress(db: Db, request: { jobId: number; leaseToken: str
   });
 }
 
+/** A batch of streamed metrics from an evaluate job, under its lease: a stale token records nothing. */
+export function reportMetrics(
+  db: Db,
+  request: { jobId: number; leaseToken: string; metrics: MetricRecord[] },
+  options: QueueClock = {},
+): { inserted: number; duplicates: number } {
+  const at = now(options);
+  return writeTransaction(db, (tx) => {
+    const { job } = assertLease(tx, request.jobId, request.leaseToken, at);
+    return recordMetricBatch(tx, job, request.metrics);
+  });
+}
+
 export function completeJob(db: Db, request: { jobId: number; leaseToken: string; result: unknown }, options: QueueClock = {}): { duplicate: boolean } {
   const at = now(options);
   return writeTransaction(db, (tx) => {
@@ -390,10 +405,17 @@ function finishAttempt(tx: Db, job: Job, leaseToken: string, finish: Finish, at:
 function syncDependents(tx: Db, jobIds: number[], at: number): void {
   syncCellsForJobs(tx, jobIds);
   syncEvaluationsForJobs(tx, jobIds, at);
+  deleteUnfinishedEvaluationMetrics(tx, jobIds);
 }
 
+/** What the job records about a failure. File-system errors that the operator can fix get their own codes. */
 export function toJobError(error: unknown): JobError {
   if (error instanceof PmaError) return { code: error.code, message: error.message, permanent: error.permanent };
   const message = error instanceof Error ? error.message : String(error);
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (errno === "ENOSPC" || errno === "EDQUOT") {
+    return { code: "disk_full", message: `no space left on the device (${message}); free space (pma-lab gc deletes merged models nobody keeps), then retry the job`, permanent: false };
+  }
+  if (errno === "EIO") return { code: "io_error", message: `the storage reported an I/O error (${message}); check the disk, then retry the job`, permanent: false };
   return { code: "internal", message, permanent: false };
 }

@@ -2,6 +2,7 @@ import type { Db } from "../../db/client";
 import { findAttemptByToken, findWorkerById, insertWorker, markWorkerStopped, touchWorker, type NewWorkerRow } from "../../db/queries";
 import type { JobError, JobProgress } from "../../db/schema";
 import { dataLayout } from "../disk";
+import type { MetricRecord } from "../eval/metrics";
 import type { JobConfig } from "./config";
 import { appendJobLog } from "./logs";
 import { publishArtifact, type PublishRequest, type PublishResult } from "./publish";
@@ -12,6 +13,7 @@ import {
   failJob,
   heartbeatJob,
   releaseJob,
+  reportMetrics,
   reportProgress,
   type ClaimByIdResult,
   type ClaimResult,
@@ -78,6 +80,10 @@ export class JobService {
 
   log(request: JobCall & { text: string }): void {
     appendJobLog(this.db, this.dataDir, request, { now: this.clock() });
+  }
+
+  metrics(request: JobCall & { metrics: MetricRecord[] }): { inserted: number; duplicates: number } {
+    return reportMetrics(this.db, request, { now: this.clock() });
   }
 
   publish(request: PublishRequest): PublishResult {

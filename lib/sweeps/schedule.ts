@@ -45,7 +45,8 @@ export function scheduleFusedPasses(
     const column = new Map(ids.map((id, index) => [id, index]));
     // The identity each recipe was hashed with: the worker merges exactly what the preview showed.
     const identity = new Map(chunk.flatMap((item) => item.recipe.inputs.map((input) => [input.checkpointId, input.identity] as const)));
-    const inputs = ids.map((id) => ({ checkpointId: id, identity: identity.get(id)!, path: checkpoints.get(id)!.path }));
+    // The fingerprint at registration lets the worker notice a checkpoint rewritten since, before it reads a byte.
+    const inputs = ids.map((id) => ({ checkpointId: id, identity: identity.get(id)!, fingerprint: checkpoints.get(id)!.fingerprint, path: checkpoints.get(id)!.path }));
     const outputs = chunk.map((item) => {
       const weights = new Array<number>(ids.length).fill(0);
       for (const input of item.recipe.inputs) weights[column.get(input.checkpointId)!] += input.weight;

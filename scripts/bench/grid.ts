@@ -18,7 +18,7 @@ import { openDatabase, writeTransaction, type Db } from "../../db/client";
 import { insertEvaluationOnce, insertMetrics, listCells } from "../../db/queries";
 import { parseSchemeList } from "../../lib/merge/weights";
 import { ensureWebBuild } from "../web-build";
-import { startServer, stopServer } from "../web-server";
+import { startNextServer, stopNextServer } from "../next-server";
 import { seedGridSweep } from "./grid-seed";
 
 const { values } = parseArgs({ options: { repeat: { type: "string", default: "30" }, json: { type: "boolean", default: false } } });
@@ -117,7 +117,7 @@ async function measure(scenarios: Scenario[], pgid: number) {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pma-bench-grid-"));
 const { db, large, small, hash } = seed(dataDir);
 ensureWebBuild(root, { onBuild: () => log("building the web app…") });
-const server = await startServer({ PMA_LAB_DATA_DIR: dataDir, PMA_LAB_EVALUATORS: "" });
+const server = await startNextServer({ PMA_LAB_DATA_DIR: dataDir, PMA_LAB_EVALUATORS: "" });
 try {
   let rescored = 0;
   // New scores for one merged model: changes the data version, so the next request rebuilds the grid.
@@ -160,7 +160,7 @@ try {
     console.log(`\nTarget, 10,000-cell page ≤ 300 ms (median): warm ${warmMet ? "met" : "NOT met"}; cold (grid rebuilt) ${coldMet ? "met" : "NOT met"}`);
   }
 } finally {
-  stopServer(server);
+  stopNextServer(server);
   db.$client.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -15,6 +15,8 @@ import { registerImportCommands } from "./commands/import";
 import { registerSlurmCommands } from "./commands/slurm";
 import { registerReportCommand } from "./commands/report";
 import { registerInitCommands } from "./commands/init";
+import { registerAuthCommands } from "./commands/auth";
+import { registerCheckCommand } from "./commands/check";
 
 const program = new Command()
   .name("pma-lab")
@@ -37,6 +39,8 @@ registerImportCommands(program);
 registerSlurmCommands(program);
 registerReportCommand(program);
 registerInitCommands(program);
+registerAuthCommands(program);
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -28,7 +28,7 @@ describe("POST /api/runs/scan", () => {
     expect(body.checkpoints.map((c: { tokens: number }) => c.tokens)).toEqual([1000, 2000]);
     const again = await (await post({ directory: runDir, run: "loop" })).json();
     expect(again.added).toBe(0);
-    const runs = await GET().json();
+    const runs = await GET(new Request("http://127.0.0.1:3000/api/runs", { headers: { host: "127.0.0.1:3000" } })).json();
     expect(runs.runs[0]).toMatchObject({ name: "loop", checkpointCount: 2 });
   });
 

@@ -1,9 +1,11 @@
 "use server";
 
+import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "../../../db";
 import { findRunByName } from "../../../db/queries";
+import { requireAuthorized } from "../../../lib/auth";
 import { getConfig } from "../../../lib/env";
 import { describeError, isPmaError } from "../../../lib/errors";
 import { startPmaInit, type PmaInitStarted } from "../../../lib/init/start";
@@ -13,6 +15,7 @@ import type { ScanActionState } from "../../components/scan-state";
 
 /** Rescans the run's stored directory; the run keeps its stored tokens per step, schedule and branch. */
 export async function rescanRun(_previous: ScanActionState, formData: FormData): Promise<ScanActionState> {
+  requireAuthorized(await headers());
   const name = String(formData.get("run") ?? "");
   const run = findRunByName(getDb(), name);
   if (!run) return { status: "error", message: `Run "${name}" no longer exists.`, code: "run_not_found" };
@@ -31,6 +34,7 @@ export type StartInitResult = { ok: true; status: PmaInitStarted["status"]; jobI
 
 /** Plans the PMA-init on the server (from the run's own rows, not the client's) and queues it. */
 export async function startPmaInitAction(input: unknown): Promise<StartInitResult> {
+  requireAuthorized(await headers());
   const parsed = initSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: `${parsed.error.issues[0].path.join(".") || "request"}: ${parsed.error.issues[0].message}` };
   try {

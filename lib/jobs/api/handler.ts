@@ -117,6 +117,8 @@ function dispatchJobCall(action: WorkerAction, body: unknown, service: JobServic
       return service.progress(body as WorkerApiRequest<"progress">);
     case "log":
       return service.log(body as WorkerApiRequest<"log">);
+    case "metrics":
+      return service.metrics(body as WorkerApiRequest<"metrics">);
     case "publish":
       return service.publish(body as WorkerApiRequest<"publish">);
     case "complete":

@@ -39,6 +39,22 @@ export const workerApiSchemas = {
     }),
   }),
   log: z.object({ jobId: id, leaseToken, text: z.string().max(1 << 20) }),
+  metrics: z.object({
+    jobId: id,
+    leaseToken,
+    metrics: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(200),
+          value: z.number(),
+          stderr: z.number().nullable().default(null),
+          n: z.number().nullable().default(null),
+          higherIsBetter: z.boolean().nullable().default(null),
+        }),
+      )
+      .min(1)
+      .max(1000),
+  }),
   publish: z.object({
     jobId: id,
     leaseToken,

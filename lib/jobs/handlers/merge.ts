@@ -1,4 +1,7 @@
+import { fingerprintCheckpoint } from "../../checkpoints/fingerprint";
 import { listTree } from "../../disk";
+import { PmaError } from "../../errors";
+import { openCheckpoint } from "../../safetensors/checkpoint";
 import { executeMerge } from "../../merge/execute";
 import type { MergePassPayload } from "../kinds";
 import type { JobHandler } from "../worker/context";
@@ -12,6 +15,7 @@ import { testWriteThrottle } from "./throttle";
 export const mergeHandler: JobHandler<MergePassPayload> = async (context) => {
   const { payload } = context.job;
   const inputs = await Promise.all(payload.inputs.map((input) => context.resolveInput(input.path)));
+  await checkUnchanged(payload, inputs);
   const outDirs = await Promise.all(payload.outputs.map((output) => context.outputs.prepare(output.name, { create: false })));
   context.log(`merging ${payload.outputs.length} output(s) from ${inputs.length} checkpoint(s) on ${context.threads} thread(s)`);
   context.progress({ phase: "reading", bytesDone: 0, outputsDone: 0, outputsTotal: payload.outputs.length });
@@ -50,3 +54,22 @@ export const mergeHandler: JobHandler<MergePassPayload> = async (context) => {
   }
   return { outputs: published, bytesRead: result.bytesRead, seconds: result.seconds, threads: result.threads };
 };
+
+/**
+ * Before any work: every input must still be the checkpoint that was registered (and whose identity the recipe was
+ * hashed with). Its fingerprint — each shard's size, modification time and header layout — changes when a file is
+ * rewritten or a byte of it is changed in place; such a checkpoint is refused, not merged. (Bit rot that leaves the
+ * modification time alone is what `pma-lab hash --force` compares against the recorded sha256.)
+ */
+async function checkUnchanged(payload: MergePassPayload, dirs: string[]): Promise<void> {
+  for (const [i, input] of payload.inputs.entries()) {
+    const expected = input.fingerprint ?? (input.identity.startsWith("fp:") ? input.identity : undefined);
+    if (!expected) continue;
+    const actual = await fingerprintCheckpoint(await openCheckpoint(dirs[i]));
+    if (actual !== expected) {
+      throw new PmaError("checkpoint_changed", `${input.path} changed after it was registered (fingerprint ${actual}, registered ${expected}); nothing was merged. Rescan the run, then create the sweep again`, {
+        permanent: true,
+      });
+    }
+  }
+}

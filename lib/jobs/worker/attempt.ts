@@ -3,6 +3,7 @@ import path from "node:path";
 import type { JobProgress } from "../../../db/schema";
 import { fsyncTree, partialName, PARTIAL_PATTERN, removeTree } from "../../disk";
 import { describeError, PmaError } from "../../errors";
+import { crashPoint } from "../crash-points";
 import { isLeaseLost } from "../errors";
 import type { ClaimedJob } from "../queue";
 import { toJobError } from "../queue";
@@ -128,6 +129,7 @@ export async function runAttempt(job: ClaimedJob, handler: JobHandler, environme
         const partial = path.join(environment.artifactsDir, partialName(name, job.attempt));
         if (!partials.has(partial)) throw new PmaError("output_not_prepared", `${name} was not prepared by this attempt`);
         fsyncTree(partial);
+        crashPoint("publish:before-call", environment.env);
         const answer = await transport.publish({ ...call, name, ...summary });
         if (answer.status === "exists") {
           removeTree(partial);
@@ -160,7 +162,9 @@ export async function runAttempt(job: ClaimedJob, handler: JobHandler, environme
     log(`${label} succeeded in ${((Date.now() - started) / 1000).toFixed(2)} s`);
     clearInterval(reporter);
     await flush();
+    crashPoint("complete:before-call", environment.env);
     await transport.complete({ ...call, result: result ?? null });
+    crashPoint("complete:after-call", environment.env);
     outcome = "succeeded";
   } catch (thrown) {
     clearInterval(reporter);

@@ -17,6 +17,7 @@ export function createDirectTransport(db: Db, dataDir: string, config: Pick<JobC
     heartbeat: (request) => call(() => service.heartbeat(request)),
     progress: (request) => call(() => service.progress(request)),
     log: (request) => call(() => service.log(request)),
+    metrics: (request) => call(() => service.metrics(request)),
     publish: (request) => call(() => service.publish(request)),
     complete: (request) => call(() => service.complete(request)),
     fail: (request) => call(() => service.fail(request)),

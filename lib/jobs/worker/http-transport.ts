@@ -88,6 +88,7 @@ export function createHttpTransport(options: HttpTransportOptions): WorkerTransp
     log: async (body) => {
       await request("log", body, Date.now() + 10_000);
     },
+    metrics: (body) => request("metrics", body, Date.now() + 60_000),
     publish: (body) => request("publish", body, Date.now() + 60_000),
     complete: (body) => request("complete", body, Date.now() + 60_000),
     fail: (body) => request("fail", body, Date.now() + 60_000),

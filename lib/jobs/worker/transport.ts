@@ -1,4 +1,5 @@
 import type { JobError, JobProgress } from "../../../db/schema";
+import type { MetricRecord } from "../../eval/metrics";
 import type { PublishRequest, PublishResult } from "../publish";
 import type { ClaimByIdResult, ClaimResult, FailOutcome } from "../queue";
 import type { JobCall, WorkerRegistration, WorkerSession } from "../service";
@@ -19,6 +20,8 @@ export interface WorkerTransport {
   heartbeat(request: JobCall & { leaseMs: number; workerId?: number }): Promise<{ leaseExpiresAt: number }>;
   progress(request: JobCall & { progress: JobProgress }): Promise<void>;
   log(request: JobCall & { text: string }): Promise<void>;
+  /** Streamed metrics of an evaluate job; a repeated batch inserts nothing twice. */
+  metrics(request: JobCall & { metrics: MetricRecord[] }): Promise<{ inserted: number; duplicates: number }>;
   publish(request: PublishRequest): Promise<PublishResult>;
   complete(request: JobCall & { result: unknown }): Promise<{ duplicate: boolean }>;
   fail(request: JobCall & { error: JobError }): Promise<FailOutcome>;

@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import type { Command } from "commander";
 import { getDb } from "../../../db";
-import { getConfig } from "../../../lib/env";
+import { activeUserTokenCount } from "../../../lib/auth";
+import { getConfig, isLoopbackHost, parseAuthConfig } from "../../../lib/env";
+import { PmaError } from "../../../lib/errors";
 import { startDemo } from "../../../lib/lab/demo";
 import { loadSlurmConfig, slurmConfigPath, slurmConfigured } from "../../../lib/slurm/config";
 import { ensureWebBuild } from "../../web-build";
@@ -23,6 +25,15 @@ export function registerServeCommand(program: Command): void {
       action(async (options: { port: string; host: string; rebuild?: boolean; worker: boolean; demo: boolean; slurm: boolean }) => {
         const root = process.cwd();
         const config = getConfig();
+        const auth = parseAuthConfig({ ...process.env, PMA_LAB_HOST: options.host });
+        if (auth.required && activeUserTokenCount(config.dataDir) === 0) {
+          throw new PmaError(
+            "auth_not_configured",
+            isLoopbackHost(options.host)
+              ? "PMA_LAB_AUTH=on but there are no sign-in tokens, so nobody could sign in; create one first: pma-lab auth token create NAME"
+              : `serving on ${options.host} (beyond this machine) requires sign-in, and there are no sign-in tokens yet: anyone who can reach the port could run jobs. Create one first: pma-lab auth token create NAME`,
+          );
+        }
         getDb(); // creates the data dir and applies migrations before the server opens it
         ensureWebBuild(root, {
           force: Boolean(options.rebuild),
@@ -30,7 +41,11 @@ export function registerServeCommand(program: Command): void {
         });
         process.stderr.write(`pma-lab: data dir ${config.dataDir}; checkpoint roots ${config.roots.join(", ")}\n`);
         process.stderr.write(`pma-lab: open http://${options.host === "0.0.0.0" ? "localhost" : options.host}:${options.port}\n`);
-        const env = { ...process.env, PMA_LAB_DATA_DIR: config.dataDir, NEXT_TELEMETRY_DISABLED: "1" };
+        if (auth.required) {
+          process.stderr.write(`pma-lab: sign-in required (tokens: pma-lab auth token list); allowed host names: loopback, IP addresses${auth.publicHosts.length ? `, ${auth.publicHosts.join(", ")}` : " (add names with PMA_LAB_PUBLIC_HOSTS)"}\n`);
+        }
+        // PMA_LAB_HOST tells the server where it is bound, which decides whether sign-in is required.
+        const env = { ...process.env, PMA_LAB_DATA_DIR: config.dataDir, PMA_LAB_HOST: options.host, NEXT_TELEMETRY_DISABLED: "1" };
         const server = spawn(
           process.execPath,
           [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", options.host, "-p", options.port],

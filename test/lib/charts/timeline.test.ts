@@ -103,6 +103,17 @@ describe("buildTimelineOption", () => {
     expect((option.legend as { data: string[] }).data).not.toContain("spikes");
   });
 
+  it("escapes names in the tooltip's HTML and never reads them as label templates", () => {
+    const formatter = (option.tooltip as { formatter: (p: unknown) => string }).formatter;
+    const html = formatter([{ seriesName: "<img src=x onerror=alert(1)>", value: [20_000, 3.5], axisValue: 20_000, marker: "" }]);
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;: <b>");
+    expect(html).not.toContain("<img");
+    const branchName = "b/{a}{b}";
+    const withBranch = buildTimelineOption({ ...input, branches: [{ ...input.branches[0], name: branchName }] });
+    const endLabel = (byName(withBranch, branchName) as { endLabel: { formatter: () => string } }).endLabel;
+    expect(endLabel.formatter()).toBe(branchName);
+  });
+
   it("knows when there is nothing to draw", () => {
     expect(hasTimelineData({ ...input, loss: [], lr: [], checkpoints: [], branches: [] })).toBe(false);
     expect(hasTimelineData(input)).toBe(true);

@@ -1,4 +1,5 @@
 import { getDb } from "../../../../db";
+import { refuseUnauthorized } from "../../../../lib/auth";
 import { getConfig } from "../../../../lib/env";
 import { refuseCrossSite } from "../../../../lib/http/responses";
 import { jobsSnapshot } from "../../../../lib/jobs/snapshot";
@@ -11,6 +12,8 @@ export const dynamic = "force-dynamic";
  * server-sent events. `?format=json` answers one snapshot instead, for clients that poll. Read-only.
  */
 export function GET(request: Request): Response {
+  const denied = refuseUnauthorized(request);
+  if (denied) return denied;
   const refused = refuseCrossSite(request);
   if (refused) return refused;
   const db = getDb();

@@ -1,6 +1,7 @@
 import { getDb } from "../../../../db";
 import { registerCheckpoints } from "../../../../lib/checkpoints/register";
 import { registerRequestSchema } from "../../../../lib/checkpoints/register-request";
+import { refuseUnauthorized } from "../../../../lib/auth";
 import { getConfig } from "../../../../lib/env";
 import { errorResponse, refuseCrossSite } from "../../../../lib/http/responses";
 
@@ -12,6 +13,8 @@ export const dynamic = "force-dynamic";
  * lineage: the recipe hash or merged checkpoint directory the run resumed from. Answers the scan result.
  */
 export async function POST(request: Request): Promise<Response> {
+  const denied = refuseUnauthorized(request);
+  if (denied) return denied;
   const refused = refuseCrossSite(request);
   if (refused) return refused;
   let body: unknown;
