@@ -1,9 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "../../db";
+import { requireAuthorized } from "../../lib/auth";
 import { getConfig } from "../../lib/env";
 import { describeError, isPmaError } from "../../lib/errors";
 import { REPORT_FORMATS } from "../../lib/report/files";
@@ -26,6 +28,7 @@ const formSchema = z
 
 /** Writes a report of the chosen sweeps and runs (or finds the identical one), then opens it. */
 export async function generateReportAction(_previous: GenerateState, formData: FormData): Promise<GenerateState> {
+  requireAuthorized(await headers());
   const parsed = formSchema.safeParse({
     sweepIds: formData.getAll("sweep").map(String),
     runNames: formData.getAll("run").map(String),

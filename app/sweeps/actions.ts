@@ -72,6 +72,7 @@ export async function appendCellsAction(sweepId: number, input: unknown): Promis
 
 /** Re-runs the sweep's failed and cancelled cells (and failed evaluations): one button on the sweep page. */
 export async function retryFailedCellsAction(sweepId: number): Promise<{ ok: true; retried: number } | Refusal> {
+  requireAuthorized(await headers());
   try {
     const id = idSchema.parse(sweepId);
     const { retried } = retrySweepCells(getDb(), id, undefined, { dataDir: getConfig().dataDir });

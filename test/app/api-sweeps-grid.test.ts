@@ -17,7 +17,7 @@ const M = 1_000_000;
 let sweepId: number;
 
 function get(id: string | number, query: string) {
-  return GET(new Request(`http://127.0.0.1:3000/api/sweeps/${id}/grid?${query}`), { params: Promise.resolve({ id: String(id) }) });
+  return GET(new Request(`http://127.0.0.1:3000/api/sweeps/${id}/grid?${query}`, { headers: { host: "127.0.0.1:3000" } }), { params: Promise.resolve({ id: String(id) }) });
 }
 
 beforeAll(() => {

@@ -1,6 +1,7 @@
 import { getDb } from "../../../../../db";
 import { getConfig } from "../../../../../lib/env";
-import { errorResponse, refuseCrossSite } from "../../../../../lib/http/responses";
+import { refuseUnauthorized } from "../../../../../lib/auth";
+import { errorResponse } from "../../../../../lib/http/responses";
 import { REPORT_CSP } from "../../../../../lib/report/render-html";
 import { readReportFile } from "../../../../../lib/report/service";
 
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
  * inline under a CSP that allows no script, no network and no navigation; `download=1` asks for an attachment.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ hash: string; file: string }> }): Promise<Response> {
-  const refused = refuseCrossSite(request);
+  const refused = refuseUnauthorized(request);
   if (refused) return refused;
   try {
     const { hash, file } = await params;

@@ -1,4 +1,5 @@
 import { getDb } from "../../../../../db";
+import { refuseUnauthorized } from "../../../../../lib/auth";
 import { getConfig } from "../../../../../lib/env";
 import { PmaError } from "../../../../../lib/errors";
 import { writeCsv } from "../../../../../lib/export/csv";
@@ -12,6 +13,8 @@ export const dynamic = "force-dynamic";
  * search, sort, hidden columns) as a download, every matching row rather than one page.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+  const refused = refuseUnauthorized(request);
+  if (refused) return refused;
   try {
     const { id } = await params;
     if (!/^\d+$/.test(id)) throw new PmaError("sweep_not_found", `no sweep #${id}`);
