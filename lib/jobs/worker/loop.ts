@@ -5,28 +5,13 @@ import { clampLease, type ClaimedJob } from "../queue";
 import type { WorkerSession } from "../service";
 import { runAttempt, type AttemptEnvironment, type AttemptOutcome } from "./attempt";
 import type { JobHandler } from "./context";
-import type { HostInfo } from "./host";
-import { mapPath, type PathMapping } from "./paths";
-import type { WorkerTransport } from "./transport";
+import type { WorkerBaseOptions } from "./options";
+import { mapPath } from "./paths";
 
-export interface WorkerOptions {
-  transport: WorkerTransport;
-  host: HostInfo;
-  name: string;
+export interface WorkerOptions extends WorkerBaseOptions {
   /** Concurrent CPU jobs (merges). GPU slots come from the GPUs found, one each. */
   cpuSlots: number;
-  leaseMs: number;
-  /** Pause between claims while the queue has nothing due. */
-  pollMs: number;
   exitWhenIdle: boolean;
-  pathMap: PathMapping[];
-  roots: string[];
-  threads: number;
-  allowTestJobs: boolean;
-  /** When set (local workers), used instead of the server's artifacts dir mapped through pathMap. */
-  artifactsDir?: string;
-  handlers?: Partial<Record<JobKind, JobHandler<never>>>;
-  say(line: string): void;
 }
 
 export interface WorkerStats {

@@ -1,12 +1,10 @@
 import { describeError } from "../../errors";
 import { jobHandlers } from "../handlers";
-import type { JobKind } from "../kinds";
 import { clampLease } from "../queue";
 import { runAttempt, type AttemptOutcome } from "./attempt";
 import type { JobHandler } from "./context";
-import type { HostInfo } from "./host";
-import { mapPath, type PathMapping } from "./paths";
-import type { WorkerTransport } from "./transport";
+import type { WorkerBaseOptions } from "./options";
+import { mapPath } from "./paths";
 import { pause } from "../../pause";
 
 /**
@@ -16,20 +14,8 @@ import { pause } from "../../pause";
  * preemption, scancel) abandons the attempt: partial outputs are removed and the submitter settles it.
  */
 
-export interface SingleJobOptions {
-  transport: WorkerTransport;
-  host: HostInfo;
-  name: string;
+export interface SingleJobOptions extends WorkerBaseOptions {
   jobId: number;
-  leaseMs: number;
-  pollMs: number;
-  pathMap: PathMapping[];
-  roots: string[];
-  threads: number;
-  allowTestJobs: boolean;
-  artifactsDir?: string;
-  handlers?: Partial<Record<JobKind, JobHandler<never>>>;
-  say(line: string): void;
 }
 
 export type SingleJobOutcome = AttemptOutcome | "nothing_to_do";
