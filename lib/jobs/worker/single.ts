@@ -3,8 +3,7 @@ import { jobHandlers } from "../handlers";
 import { clampLease } from "../queue";
 import { runAttempt, type AttemptOutcome } from "./attempt";
 import type { JobHandler } from "./context";
-import type { WorkerBaseOptions } from "./options";
-import { mapPath } from "./paths";
+import { attemptEnvironment, registerWorker, type WorkerBaseOptions } from "./options";
 import { pause } from "../../pause";
 
 /**
@@ -44,17 +43,8 @@ async function run(options: SingleJobOptions, abandon: AbortSignal): Promise<Sin
   const started = Date.now();
   const { transport } = options;
   const leaseMs = clampLease(options.leaseMs);
-  const session = await transport.register({
-    name: options.name,
-    host: options.host.host,
-    pid: process.pid,
-    cpus: options.host.cpus,
-    memory: options.host.memory,
-    gpus: options.host.gpus,
-    slots: { cpu: 1, gpus: options.host.gpus.map((gpu) => gpu.index) },
-    heartbeatEveryMs: Math.max(options.pollMs, Math.floor(leaseMs / 3)),
-  });
-  const artifactsDir = options.artifactsDir ?? mapPath(session.artifactsDir, options.pathMap);
+  const worker = await registerWorker(options, leaseMs, { cpu: 1, gpus: options.host.gpus.map((gpu) => gpu.index) });
+  const { session, artifactsDir } = worker;
   const stats = (outcome: SingleJobOutcome, status: string | null = null): SingleJobStats => ({
     workerId: session.workerId,
     jobId: options.jobId,
@@ -78,19 +68,8 @@ async function run(options: SingleJobOptions, abandon: AbortSignal): Promise<Sin
         const outcome = await runAttempt(
           job,
           handler,
-          {
-            transport,
-            workerId: session.workerId,
-            leaseMs,
-            artifactsDir,
-            pathMap: options.pathMap,
-            roots: [...options.roots, ...options.pathMap.map((mapping) => mapping.to)],
-            // The scheduler chose the GPUs (CUDA_VISIBLE_DEVICES) and the cores: keep its environment as it is.
-            env: { ...process.env },
-            threads: options.threads,
-            allowTestJobs: options.allowTestJobs,
-            say: options.say,
-          },
+          // The scheduler chose the GPUs (CUDA_VISIBLE_DEVICES) and the cores: keep its environment as it is.
+          attemptEnvironment(options, worker, leaseMs, { ...process.env }),
           new AbortController().signal,
           abandon,
         );
