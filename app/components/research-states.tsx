@@ -1,7 +1,6 @@
 "use client";
 
-import { useEffect } from "react";
-import { buttonClass, Card, EmptyState } from "./ui";
+import { LoadError } from "./load-error";
 
 /** Loading and error states shared by the research pages (sweep charts, prediction, compare). */
 
@@ -22,23 +21,5 @@ export function ChartsLoading({ label, charts = 2 }: { label: string; charts?: n
 }
 
 export function ChartsError({ error, retry, what }: { error: unknown; retry: () => void; what: string }) {
-  useEffect(() => {
-    console.error(error);
-  }, [error]);
-  const digest = error instanceof Error && "digest" in error ? String((error as { digest?: unknown }).digest) : null;
-  return (
-    <Card>
-      <EmptyState
-        title={`The ${what} could not be loaded`}
-        icon="!"
-        action={
-          <button type="button" onClick={() => retry()} className={buttonClass("primary")}>
-            Try again
-          </button>
-        }
-      >
-        Something went wrong while reading the scores. The server log has the details{digest ? ` (error ${digest})` : ""}.
-      </EmptyState>
-    </Card>
-  );
+  return <LoadError error={error} retry={retry} title={`The ${what} could not be loaded`} reading="the scores" />;
 }

@@ -12,7 +12,9 @@ export interface GridCellRow {
   position: number;
   scheme: SchemeSpec;
   n: number;
+  /** V, tokens. */
   interval: number;
+  /** T, tokens. */
   point: number;
   feasible: boolean;
   reason: string | null;

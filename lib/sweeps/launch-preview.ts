@@ -8,27 +8,17 @@ import { appendSweepCells, createSweep, toPlanCheckpoints, type CreatedSweep } f
 import type { EnqueueDeps } from "./enqueue";
 import { findPointFacts } from "./launch-facts";
 import { buildSweepRequest, type LaunchForm } from "./launch-request";
+import { plannedInputViews, type PlannedCellView } from "./plan-run";
 import { describeIntervalFit, checkpointSpacing } from "./points";
 import { previewAppend, previewSweep, type SweepPreview } from "./preview";
 import type { ParsedSweepRequest } from "./request";
 import { estimateSeconds, measureMergeThroughput, type MergeThroughput } from "./throughput";
 
 /** One cell of the launcher's preview: its coordinates, what it merges (or why not) and what launching does. */
-export interface PreviewCell {
-  scheme: string;
-  label: string;
-  n: number;
-  interval: number;
-  point: number;
-  feasible: boolean;
-  reason: string | null;
-  code: string | null;
+export interface PreviewCell extends Omit<PlannedCellView, "duplicateOf"> {
   notes: string[];
-  recipeHash: string | null;
   /** "queued": a new merge; "done": already published (reused); "running": in flight for another sweep. */
   status: CellStatus;
-  /** Oldest first: each checkpoint the cell merges, where the window wanted it and with which weight. */
-  inputs: { checkpointId: number; step: number; tokens: number; target: number; offBy: number; weight: number }[];
 }
 
 export interface LaunchPreview {
@@ -85,9 +75,7 @@ export function previewLaunch(db: Db, form: LaunchForm, deps: EnqueueDeps, optio
 
   const cells = preview.cells.map((cell): PreviewCell => {
     const match = planned.get(cellKey(cell.scheme, cell.n, cell.interval, cell.point));
-    const inputs = match?.plan.feasible
-      ? match.plan.inputs.map((input) => ({ checkpointId: input.checkpointId, step: steps.get(input.checkpointId) ?? -1, tokens: input.tokens, target: input.target, offBy: input.offBy, weight: input.weight }))
-      : [];
+    const inputs = match ? plannedInputViews(match.plan, steps) : [];
     if (cell.jobId !== null && newJobs.has(cell.jobId)) for (const input of inputs) distinct.add(input.checkpointId);
     else if (cell.jobId !== null) inFlight += 1;
     return {

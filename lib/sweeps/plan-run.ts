@@ -1,9 +1,19 @@
 import type { Db } from "../../db/client";
 import { findCheckpointsByIds, findRecipe, findRecipesByHashPrefix, findRunByName, listCheckpoints } from "../../db/queries";
 import { PmaError } from "../errors";
-import { exportMergekitYaml, planSweep, type SweepGrid, type SweepPlan } from "../merge/plan";
+import { exportMergekitYaml, planSweep, type CellPlan, type SweepGrid, type SweepPlan } from "../merge/plan";
 import { formatSchemeLabel, formatSchemeToken } from "../merge/weights";
 import { toPlanCheckpoints } from "./create";
+
+/** A checkpoint a planned cell merges: where the window wanted it, how far off it is and with which weight. */
+export interface PlannedInputView {
+  checkpointId: number;
+  step: number;
+  tokens: number;
+  target: number;
+  offBy: number;
+  weight: number;
+}
 
 /** One planned cell as the CLI and the UI preview show it: parameters, the checkpoints it merges, or why not. */
 export interface PlannedCellView {
@@ -17,7 +27,21 @@ export interface PlannedCellView {
   code: string | null;
   recipeHash: string | null;
   duplicateOf: number | null;
-  inputs: { checkpointId: number; step: number; tokens: number; target: number; offBy: number; weight: number }[];
+  /** Oldest first; empty when the cell is infeasible. */
+  inputs: PlannedInputView[];
+}
+
+/** The inputs of a cell's plan with each checkpoint's step (from `steps`, by checkpoint id; −1 when unknown). */
+export function plannedInputViews(cellPlan: CellPlan, steps: ReadonlyMap<number, number>): PlannedInputView[] {
+  if (!cellPlan.feasible) return [];
+  return cellPlan.inputs.map((input) => ({
+    checkpointId: input.checkpointId,
+    step: steps.get(input.checkpointId) ?? -1,
+    tokens: input.tokens,
+    target: input.target,
+    offBy: input.offBy,
+    weight: input.weight,
+  }));
 }
 
 /** Plans a grid over a registered run's present checkpoints (pure planning over rows read once). */
@@ -38,16 +62,7 @@ export function planRunGrid(db: Db, runName: string, grid: SweepGrid, tolerance?
     code: cellPlan.feasible ? null : cellPlan.code,
     recipeHash: recipeHash ?? null,
     duplicateOf: duplicateOf ?? null,
-    inputs: cellPlan.feasible
-      ? cellPlan.inputs.map((input) => ({
-          checkpointId: input.checkpointId,
-          step: steps.get(input.checkpointId) ?? -1,
-          tokens: input.tokens,
-          target: input.target,
-          offBy: input.offBy,
-          weight: input.weight,
-        }))
-      : [],
+    inputs: plannedInputViews(cellPlan, steps),
   }));
   return { run: run.name, plan, cells };
 }

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../db/client";
 import { parseSchemeList } from "../../lib/merge/weights";
@@ -8,11 +8,10 @@ import { formatSigned, formatWithStderr } from "../../lib/charts/format";
 import { createSweep } from "../../lib/sweeps";
 import { makeTempDir } from "../helpers/checkpoint-fixtures";
 import { FORKS, M, seedResearchData, SMALL, UNSCORED_FORK, type ResearchData } from "../helpers/research-data";
-import { buildIfStale, repoRoot, startServer, stopServer, type Server } from "./support";
+import { buildIfStale, launchBrowser, screenshotter, startServer, tearDown, type Server, type Shot } from "./support";
 
 // The research pages on the real app (next build + next start) over a synthetic but complete dataset written
 // through the data layer: every chart must draw, and the prediction table must show the database's numbers.
-const shots = path.join(repoRoot, "test-results", "screenshots");
 
 let root: string;
 let db: Db;
@@ -21,10 +20,7 @@ let emptySweepId: number;
 let server: Server | undefined;
 let browser: Browser | undefined;
 let page: Page;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
+let shot: Shot;
 
 /** Waits until every chart on the page has drawn, then counts the painted pixels of each canvas. */
 async function paintedPixels(expected: number): Promise<number[]> {
@@ -67,7 +63,6 @@ beforeAll(async () => {
   root = makeTempDir("pma-browser-charts-");
   const dataDir = path.join(root, "data");
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.mkdirSync(shots, { recursive: true });
   db = openDatabase(path.join(dataDir, "pma-lab.sqlite"));
   seeded = seedResearchData(db, dataDir);
   // A sweep nobody scored: its pages explain how to get scores.
@@ -75,19 +70,15 @@ beforeAll(async () => {
 
   buildIfStale();
   server = await startServer({ PMA_LAB_DATA_DIR: dataDir });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  ({ browser, page } = await launchBrowser({ acceptDownloads: true }));
+  shot = screenshotter(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  stopServer(server);
-  db?.$client.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() =>
+  tearDown({ browser, server, root }, () => {
+    db?.$client.close();
+  }),
+);
 
 describe("sweep charts", () => {
   it("draws score vs tokens, the scheme comparison and the V and N panels", async () => {

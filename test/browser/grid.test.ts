@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../db/client";
 import { listLatestMetrics } from "../../db/queries";
@@ -10,11 +9,10 @@ import { parseSchemeList } from "../../lib/merge/weights";
 import { describeSweep, type CellView } from "../../lib/sweeps";
 import { seedGridSweep } from "../../scripts/bench/grid-seed";
 import { makeTempDir } from "../helpers/checkpoint-fixtures";
-import { buildIfStale, repoRoot, startServer, stopServer, type Server } from "./support";
+import { buildIfStale, launchBrowser, screenshotter, startServer, tearDown, type Server, type Shot } from "./support";
 
 // The ablation grid in the real app (next build + next start) over a sweep written through the DB layer.
 const M = 1_000_000;
-const shots = path.join(repoRoot, "test-results", "screenshots");
 const LOSS = "heldout/loss";
 
 let root: string;
@@ -25,10 +23,7 @@ let cells: CellView[];
 let server: Server | undefined;
 let browser: Browser | undefined;
 let page: Page;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
+let shot: Shot;
 
 const gridUrl = (query = "") => `${server!.url}/sweeps/${sweepId}${query ? `?${query}` : ""}`;
 
@@ -57,7 +52,6 @@ function sortedBy(metric: string, desc: boolean, list = cells): number[] {
 beforeAll(async () => {
   root = makeTempDir("pma-browser-grid-");
   dataDir = path.join(root, "data");
-  fs.mkdirSync(shots, { recursive: true });
   db = openDatabase(path.join(dataDir, "pma-lab.sqlite"));
   sweepId = seedGridSweep(db, {
     run: "tiny/grid",
@@ -73,19 +67,15 @@ beforeAll(async () => {
   cells = describeSweep(db, sweepId, dataDir).cells;
   buildIfStale();
   server = await startServer({ PMA_LAB_DATA_DIR: dataDir, PMA_LAB_EVALUATORS: "" });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  ({ browser, page } = await launchBrowser({ viewport: { width: 1400, height: 900 } }));
+  shot = screenshotter(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  stopServer(server);
-  db?.$client.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() =>
+  tearDown({ browser, server, root }, () => {
+    db?.$client.close();
+  }),
+);
 
 describe("ablation grid table", () => {
   it("shows every cell's metrics ± stderr and deltas exactly as the database has them", async () => {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../db/client";
 import { findRunByName, findSweepById, listCheckpoints, listCells } from "../../db/queries";
@@ -9,12 +9,11 @@ import { toPlanCheckpoints } from "../../lib/sweeps/create";
 import { makeTempDir, writeCheckpoint } from "../helpers/checkpoint-fixtures";
 import { spawnWorker, until, type WorkerProcess } from "../worker/helpers/spawn";
 import { writeRun } from "./fixtures";
-import { buildIfStale, cliScan, repoRoot, startServer, stopServer, type Server } from "./support";
+import { buildIfStale, cliScan, launchBrowser, screenshotter, startServer, tearDown, type Server, type Shot } from "./support";
 
 // The launcher and PMA-init in the real app (next build + next start) with a real worker process running the jobs.
 const tokensPerStep = 4096;
 const mainSteps = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000];
-const shots = path.join(repoRoot, "test-results", "screenshots");
 
 let root: string;
 let env: Record<string, string>;
@@ -22,11 +21,8 @@ let server: Server | undefined;
 let worker: WorkerProcess | undefined;
 let browser: Browser | undefined;
 let page: Page;
+let shot: Shot;
 let db: Db;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
 
 /** Checkpoints every 20 steps and a loss log that jumps by half at step 450 and stays up. */
 async function writeUnstableRun(dir: string): Promise<void> {
@@ -40,7 +36,6 @@ beforeAll(async () => {
   root = makeTempDir("pma-launcher-");
   const checkpoints = path.join(root, "checkpoints");
   env = { PMA_LAB_DATA_DIR: path.join(root, "data"), PMA_LAB_ROOTS: checkpoints };
-  fs.mkdirSync(shots, { recursive: true });
   const schedule = { warmup: 50, stable: 1000, decay: 1200 };
   await writeRun(path.join(checkpoints, "main"), { steps: mainSteps, logFrom: 5, logTo: 1000, schedule, peakLr: 3e-4, shards: () => 1 });
   await writeRun(path.join(checkpoints, "anneal-500"), { steps: [600, 700], logFrom: 500, logTo: 700, schedule: { warmup: 50, stable: 500, decay: 700 }, peakLr: 3e-4, lossShift: 0.3, shards: () => 1 });
@@ -53,21 +48,17 @@ beforeAll(async () => {
   buildIfStale();
   server = await startServer(env);
   worker = spawnWorker(env.PMA_LAB_DATA_DIR, ["--poll-ms", "100"], { PMA_LAB_ROOTS: checkpoints });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  ({ browser, page } = await launchBrowser());
+  shot = screenshotter(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  stopServer(server);
-  worker?.child.kill("SIGTERM");
-  if (worker) await worker.exited;
-  db?.$client.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() =>
+  tearDown({ browser, server, root }, async () => {
+    worker?.child.kill("SIGTERM");
+    if (worker) await worker.exited;
+    db?.$client.close();
+  }),
+);
 
 /** Waits until the live preview has answered for the form as it stands. */
 async function settledPreview(): Promise<string> {

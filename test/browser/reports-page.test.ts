@@ -1,21 +1,20 @@
-import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
 import { makeTempDir } from "../helpers/checkpoint-fixtures";
 import { seedReportData } from "../lib/report/fixtures";
-import { buildIfStale, repoRoot, startServer, stopServer, type Server } from "./support";
+import { buildIfStale, launchBrowser, screenshotter, startServer, tearDown, type Server, type Shot } from "./support";
 
 // The Reports page on the real app: generate a report of a scored sweep from the form, read it in its sandboxed
 // frame, download its forms. The run's name carries markup, which must show as text.
 const runName = "ablation <b>1.3B</b>";
-const shots = path.join(repoRoot, "test-results", "screenshots");
 
 let root: string;
 let server: Server | undefined;
 let browser: Browser | undefined;
 let page: Page;
+let shot: Shot;
 
 beforeAll(async () => {
   root = makeTempDir("pma-browser-reports-");
@@ -23,21 +22,13 @@ beforeAll(async () => {
   const db = openDatabase(path.join(dataDir, "pma-lab.sqlite"));
   seedReportData(db, { runName });
   db.$client.close();
-  fs.mkdirSync(shots, { recursive: true });
   buildIfStale();
   server = await startServer({ PMA_LAB_DATA_DIR: dataDir });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  ({ browser, page } = await launchBrowser());
+  shot = screenshotter(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  stopServer(server);
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, server, root }));
 
 describe("the Reports page", () => {
   it("says what to do when nothing was written, and asks for a scope", async () => {
@@ -63,7 +54,7 @@ describe("the Reports page", () => {
     await expect(frame.locator("b").count()).resolves.toBe(0);
     await expect(frame.locator("#summary .conclusion").first().textContent()).resolves.toContain("the best setting found is SMA · N=4 · V=1M");
     await expect(frame.locator("figure svg").count()).resolves.toBeGreaterThan(2);
-    await page.screenshot({ path: path.join(shots, "report-view.png") });
+    await shot("report-view", { fullPage: false });
 
     for (const name of ["report.pdf", "report.md", "report.json", "table-settings-1.csv"]) {
       const response = await page.request.get(`${server!.url}/api/reports/${hash}/${name}?download=1`);
@@ -74,6 +65,6 @@ describe("the Reports page", () => {
 
     await page.goto(`${server!.url}/reports`);
     await expect(page.getByRole("link", { name: `PMA report — sweep #1 (${runName})` }).count()).resolves.toBe(1);
-    await page.screenshot({ path: path.join(shots, "reports-list.png"), fullPage: true });
+    await shot("reports-list");
   });
 });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../db/client";
 import { findRunByName, findSweepById, listCells, listCheckpoints, listLatestMetrics } from "../../db/queries";
@@ -10,7 +10,7 @@ import { toPlanCheckpoints } from "../../lib/sweeps/create";
 import { copyCiLab } from "../helpers/ci-lab";
 import { makeTempDir } from "../helpers/checkpoint-fixtures";
 import { spawnWorker, until, type WorkerProcess } from "../worker/helpers/spawn";
-import { buildIfStale, repoRoot, startServer, stopServer, type Server } from "./support";
+import { buildIfStale, launchBrowser, screenshotter, startServer, tearDown, type Server, type Shot } from "./support";
 
 /**
  * The research workflow on the ci-scale reference lab, as a researcher drives it: build a sweep in the launcher
@@ -19,7 +19,6 @@ import { buildIfStale, repoRoot, startServer, stopServer, type Server } from "./
  * comparison page, and create a PMA-init checkpoint from the unstable run's spike. Screenshots of every page go
  * to test-results/screenshots/research-*.png.
  */
-const shots = path.join(repoRoot, "test-results", "screenshots");
 const LOSS = "heldout/loss";
 // ci scale: 512 tokens a step, a checkpoint every 32 steps; branches fork at 736, 896, 1056 and anneal for 224.
 const tokensPerStep = 512;
@@ -33,11 +32,8 @@ let server: Server | undefined;
 let worker: WorkerProcess | undefined;
 let browser: Browser | undefined;
 let page: Page;
+let shot: Shot;
 let sweepId: number;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `research-${name}.png`), fullPage: true });
-}
 
 /** Waits until every chart on the page has drawn, then returns the painted pixels of each (canvas or SVG paths). */
 async function drawnCharts(minimum: number): Promise<number[]> {
@@ -64,7 +60,6 @@ async function drawnCharts(minimum: number): Promise<number[]> {
 beforeAll(async () => {
   root = makeTempDir("pma-research-");
   dataDir = path.join(root, "data");
-  fs.mkdirSync(shots, { recursive: true });
   // The cached ci lab (trained once per lab version), registered by the lab job as `npm start` would.
   await copyCiLab(path.join(dataDir, "lab", "ci"));
   db = openDatabase(path.join(dataDir, "pma-lab.sqlite"));
@@ -75,21 +70,17 @@ beforeAll(async () => {
   buildIfStale();
   server = await startServer({ PMA_LAB_DATA_DIR: dataDir });
   worker = spawnWorker(dataDir, ["--poll-ms", "100"]);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  ({ browser, page } = await launchBrowser());
+  shot = screenshotter(page, "research-");
 }, 900_000);
 
-afterAll(async () => {
-  await browser?.close();
-  stopServer(server);
-  worker?.child.kill("SIGTERM");
-  if (worker) await worker.exited;
-  db?.$client.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() =>
+  tearDown({ browser, server, root }, async () => {
+    worker?.child.kill("SIGTERM");
+    if (worker) await worker.exited;
+    db?.$client.close();
+  }),
+);
 
 describe("research on the ci-scale lab", () => {
   it("builds a sweep in the launcher whose preview is the planner's, and launches it", async () => {

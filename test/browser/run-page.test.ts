@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir } from "../helpers/checkpoint-fixtures";
-import { buildIfStale, cliScan, repoRoot, startServer, stopServer, type Server } from "./support";
+import { buildIfStale, cliScan, launchBrowser, screenshotter, startServer, tearDown, type Server, type Shot } from "./support";
 import { writeBrokenCheckpoint, writeRun } from "./fixtures";
 
 // The real app (next build + next start) on a temp data dir, driven through Debian's Chromium.
@@ -11,18 +10,14 @@ const runName = "tiny/llama-wsd"; // a '/' in the name exercises the catch-all r
 const runPath = "/runs/tiny/llama-wsd";
 const tokensPerStep = 4096;
 const mainSteps = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000];
-const shots = path.join(repoRoot, "test-results", "screenshots");
 
 let root: string;
 let env: Record<string, string>;
 let server: Server | undefined;
 let browser: Browser | undefined;
 let page: Page;
+let shot: Shot;
 let checkpoints: string;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
 
 /** Every visible row's step, in table order. */
 /** Waits until the address bar's query matches (the table writes it with history.replaceState). */
@@ -40,7 +35,6 @@ beforeAll(async () => {
   root = makeTempDir("pma-browser-");
   checkpoints = path.join(root, "checkpoints");
   env = { PMA_LAB_DATA_DIR: path.join(root, "data"), PMA_LAB_ROOTS: checkpoints };
-  fs.mkdirSync(shots, { recursive: true });
 
   const schedule = { warmup: 50, stable: 800, decay: 1000 };
   await writeRun(path.join(checkpoints, "main"), { steps: mainSteps, logFrom: 5, logTo: 1000, schedule, peakLr: 3e-4, lossShift: 0.15 });
@@ -52,18 +46,11 @@ beforeAll(async () => {
 
   buildIfStale();
   server = await startServer(env);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  ({ browser, page } = await launchBrowser());
+  shot = screenshotter(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  stopServer(server);
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, server, root }));
 
 describe("first start", () => {
   it("explains how to get started when there are no runs", async () => {

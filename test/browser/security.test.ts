@@ -1,14 +1,14 @@
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page, type Request as PwRequest } from "playwright-core";
+import type { Browser, Page, Request as PwRequest } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
 import { freePort } from "../../scripts/next-server";
 import { llamaTensorSpecs, makeTempDir, writeCheckpoint } from "../helpers/checkpoint-fixtures";
 import { pathCorpus } from "../security/traversal-corpus";
 import { writeRun } from "./fixtures";
-import { buildIfStale, cliScan, repoRoot, startServer, stopServer, type Server } from "./support";
+import { buildIfStale, cliScan, launchBrowser, repoRoot, screenshotter, startServer, tearDown, type Server, type Shot } from "./support";
 
 /**
  * The real app (next build + next start) with sign-in required, driven over HTTP and through Chromium:
@@ -19,13 +19,13 @@ import { buildIfStale, cliScan, repoRoot, startServer, stopServer, type Server }
 const run = "xss/run";
 const XSS_TENSOR = "<img src=x onerror=window.__xss=1>";
 const XSS_METRICS = ["<script>window.__xss=2</script>", "<svg/onload=window.__xss=3>", "<img src=x onerror=window.__xss=4>"];
-const shots = path.join(repoRoot, "test-results", "screenshots");
 
 let root: string;
 let env: Record<string, string>;
 let server: Server | undefined;
 let browser: Browser | undefined;
 let page: Page;
+let shot: Shot;
 let token: string;
 let sweepId: number;
 let dataDir: string;
@@ -45,7 +45,6 @@ beforeAll(async () => {
   const checkpoints = path.join(root, "checkpoints");
   dataDir = path.join(root, "data");
   env = { PMA_LAB_DATA_DIR: dataDir, PMA_LAB_ROOTS: checkpoints };
-  fs.mkdirSync(shots, { recursive: true });
   const runDir = path.join(checkpoints, "run");
   await writeRun(runDir, { steps: [100, 200, 300, 400], logFrom: 5, logTo: 400, schedule: { warmup: 20, stable: 400, decay: 500 }, peakLr: 3e-4, shards: () => 1 });
   // A checkpoint whose extra tensor is named with markup: rejected, and its name shows in the reason.
@@ -61,22 +60,15 @@ beforeAll(async () => {
 
   buildIfStale();
   server = await startServer({ ...env, PMA_LAB_AUTH: "on", PMA_LAB_TEST_CANARY: "CANARY-IN-THE-ENVIRONMENT" });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  ({ browser, page } = await launchBrowser());
+  shot = screenshotter(page);
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  stopServer(server);
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, server, root }));
 
 describe("authentication", () => {
   it("asks for a session or a token on every page and endpoint, except the worker API (worker tokens) and sign-in", async () => {
@@ -156,7 +148,7 @@ describe("authentication", () => {
       for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted += 1;
       return painted > 5000;
     }, undefined, { timeout: 15_000 });
-    await page.screenshot({ path: path.join(shots, "security-run-page.png"), fullPage: true });
+    await shot("security-run-page");
     // Client-side navigation works: React hydrated under the CSP.
     await page.click("nav >> text=Sweeps");
     await page.waitForURL("**/sweeps");
@@ -276,7 +268,7 @@ describe("XSS payloads in tensor and metric names", () => {
     await expect(page.locator('[data-testid="rejected-files"]').innerText()).resolves.toContain(XSS_TENSOR);
     await page.goto(`${server!.url}/sweeps/${sweepId}`);
     for (const name of XSS_METRICS) await expect(page.getByText(name, { exact: true }).count(), name).resolves.toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(shots, "security-sweep-xss.png"), fullPage: true });
+    await shot("security-sweep-xss");
     await page.goto(`${server!.url}/jobs`);
     // The chart tooltip takes HTML: hover the run page's chart to render one.
     await page.goto(`${server!.url}/runs/${run}`);

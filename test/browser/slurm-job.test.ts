@@ -1,6 +1,5 @@
-import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, writeTransaction } from "../../db/client";
 import { insertSubmission, insertTasks, listTasks, updateSubmission, updateTask } from "../../db/queries";
@@ -9,15 +8,15 @@ import { createWorkerTokenIn } from "../../lib/jobs/tokens";
 import { renderBatchScript } from "../../lib/slurm/script";
 import { targetJob } from "../../lib/slurm/target";
 import { makeTempDir } from "../helpers/checkpoint-fixtures";
-import { buildIfStale, repoRoot, startServer, stopServer, type Server } from "./support";
+import { buildIfStale, launchBrowser, screenshotter, startServer, tearDown, type Server, type Shot } from "./support";
 
 // A job on Slurm as its page shows it: one submission that timed out, the next still pending, each with its script.
-const shots = path.join(repoRoot, "test-results", "screenshots");
 const request = { partition: "gpu", timeMinutes: 90, cpus: 8, memMiB: 32768, gpus: 1, extra: [] };
 
 let server: Server | undefined;
 let browser: Browser | undefined;
 let page: Page;
+let shot: Shot;
 let jobId: number;
 let waitingId: number;
 
@@ -59,18 +58,14 @@ function seed(dataDir: string): void {
 
 beforeAll(async () => {
   const dataDir = path.join(makeTempDir("pma-browser-slurm-"), "data");
-  fs.mkdirSync(shots, { recursive: true });
   seed(dataDir);
   buildIfStale();
   server = await startServer({ PMA_LAB_DATA_DIR: dataDir });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  ({ browser, page } = await launchBrowser());
+  shot = screenshotter(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  stopServer(server);
-});
+afterAll(() => tearDown({ browser, server }));
 
 describe("a job on Slurm in the UI", () => {
   it("its page shows each submission's Slurm job, state and what happened, and the batch script", async () => {
@@ -90,7 +85,7 @@ describe("a job on Slurm in the UI", () => {
     expect(await items.nth(1).locator("pre").isVisible()).toBe(false);
     await items.nth(1).getByText("Batch script").click();
     expect(await items.nth(1).locator("pre").isVisible()).toBe(true);
-    await page.screenshot({ path: path.join(shots, "slurm-job.png"), fullPage: true });
+    await shot("slurm-job");
   });
 
   it("the queue marks Slurm's jobs and says they wait for it", async () => {

@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { startNextServer, stopNextServer, type NextServer } from "../../scripts/next-server";
 import { ensureWebBuild } from "../../scripts/web-build";
 
@@ -32,4 +34,34 @@ export function cliScan(env: Record<string, string>, dir: string, args: string[]
     encoding: "utf8",
   });
   return JSON.parse(stdout);
+}
+
+/** Debian's Chromium, headless and offline, with one page (1280×900 unless told otherwise). */
+export async function launchBrowser(options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 }, ...(options.acceptDownloads === undefined ? {} : { acceptDownloads: options.acceptDownloads }) });
+  return { browser, page };
+}
+
+export const screenshotDir = path.join(repoRoot, "test-results", "screenshots");
+
+export type Shot = (name: string, options?: { fullPage?: boolean }) => Promise<void>;
+
+/** Screenshots of `page` into test-results/screenshots/<prefix><name>.png, full page unless told otherwise. */
+export function screenshotter(page: Page, prefix = ""): Shot {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  return async (name, options = {}) => {
+    await page.screenshot({ path: path.join(screenshotDir, `${prefix}${name}.png`), fullPage: options.fullPage ?? true });
+  };
+}
+
+/** After a browser test: closes the browser, stops the server, runs `also` (workers, databases), removes the temp root. */
+export async function tearDown(parts: { browser?: Browser; server?: Server; root?: string }, also?: () => void | Promise<void>): Promise<void> {
+  await parts.browser?.close();
+  stopServer(parts.server);
+  await also?.();
+  if (parts.root) fs.rmSync(parts.root, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useSearchParams } from "next/navigation";
 import { functionalUpdate, useTable, type SortingState, type Updater } from "@tanstack/react-table";
+import { SortableTh } from "../../components/sortable-th";
 import { tableClass } from "../../components/ui";
 import { checkpointColumns, searchableColumns, sortableColumns } from "./checkpoint-columns";
 import { checkpointFeatures } from "./checkpoint-features";
@@ -83,22 +84,9 @@ export function CheckpointTable({ rows }: { rows: CheckpointRow[] }) {
                   const sorted = header.column.getIsSorted();
                   const numeric = header.column.columnDef.meta?.numeric;
                   return (
-                    <th
-                      key={header.id}
-                      aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
-                      className={numeric ? tableClass.thNum : tableClass.th}
-                    >
-                      <button
-                        type="button"
-                        onClick={header.column.getToggleSortingHandler()}
-                        className={`inline-flex items-center gap-1 uppercase hover:text-fg ${sorted ? "text-fg" : ""}`}
-                      >
-                        <table.FlexRender header={header} />
-                        <span aria-hidden className={`w-2 text-[10px] ${sorted ? "" : "opacity-0"}`}>
-                          {sorted === "desc" ? "▼" : "▲"}
-                        </span>
-                      </button>
-                    </th>
+                    <SortableTh key={header.id} sorted={sorted} onSort={header.column.getToggleSortingHandler()} numeric={numeric}>
+                      <table.FlexRender header={header} />
+                    </SortableTh>
                   );
                 })}
               </tr>

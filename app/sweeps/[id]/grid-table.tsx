@@ -6,6 +6,7 @@ import { functionalUpdate, useTable, type ExpandedState, type PaginationState, t
 import type { GridMetric } from "../../../lib/sweeps/grid/data";
 import type { GridResult } from "../../../lib/sweeps/grid/query";
 import { isColumnShown, PARAM_LABELS, type GridState } from "../../../lib/sweeps/grid/state";
+import { SortableTh } from "../../components/sortable-th";
 import { tableClass } from "../../components/ui";
 import { buildGridColumns, type TableRow } from "./grid-columns";
 import { gridFeatures } from "./grid-features";
@@ -113,24 +114,17 @@ export function GridTable({ state, metrics, result, progress }: { state: GridSta
                   const sorted = header.column.getIsSorted();
                   const first = meta?.kind === "m";
                   return (
-                    <th
+                    <SortableTh
                       key={header.id}
+                      sorted={sorted}
+                      onSort={header.column.getToggleSortingHandler()}
+                      numeric={meta?.numeric}
                       colSpan={header.colSpan}
-                      aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
-                      className={`${meta?.numeric ? tableClass.thNum : tableClass.th} ${first ? "border-l border-line" : ""}`}
+                      column={header.column.id}
+                      className={first ? "border-l border-line" : undefined}
                     >
-                      <button
-                        type="button"
-                        data-column={header.column.id}
-                        onClick={header.column.getToggleSortingHandler()}
-                        className={`inline-flex items-center gap-1 uppercase hover:text-fg ${sorted ? "text-fg" : ""}`}
-                      >
-                        <table.FlexRender header={header} />
-                        <span aria-hidden className={`w-2 text-[10px] ${sorted ? "" : "opacity-0"}`}>
-                          {sorted === "desc" ? "▼" : "▲"}
-                        </span>
-                      </button>
-                    </th>
+                      <table.FlexRender header={header} />
+                    </SortableTh>
                   );
                 })}
               </tr>

@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { connection } from "next/server";
 import { getDb } from "../../../db";
 import { listConfigAxes, parseSelectionRequest, rankMetrics, resolveSelection, schemeLabel, type Selection } from "../../../lib/analysis";
 import { loadSweepScores, type SweepScores } from "../../../lib/analysis-data";
@@ -13,6 +14,16 @@ export interface SweepResearch {
   sweep: SweepScores;
   selection: Selection;
   options: { metrics: PickerOption[]; schemes: PickerOption[]; ns: PickerOption[]; intervals: PickerOption[] };
+}
+
+/** The route props of the sweep's charts and prediction pages. */
+export type ResearchPageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** Reads a research page's sweep and selection at request time from its route props. */
+export async function loadResearchPage({ params, searchParams }: ResearchPageProps): Promise<SweepResearch> {
+  await connection();
+  const { id } = await params;
+  return loadSweepResearch(id, await searchParams);
 }
 
 export function loadSweepResearch(id: string, searchParams: Record<string, string | string[] | undefined>): SweepResearch {

@@ -2,31 +2,14 @@ import { describeError } from "../../errors";
 import { jobHandlers } from "../handlers";
 import { isLocalOnlyKind, jobKinds, type JobKind, type JobKindDefinition } from "../kinds";
 import { clampLease, type ClaimedJob } from "../queue";
-import type { WorkerSession } from "../service";
 import { runAttempt, type AttemptEnvironment, type AttemptOutcome } from "./attempt";
 import type { JobHandler } from "./context";
-import type { HostInfo } from "./host";
-import { mapPath, type PathMapping } from "./paths";
-import type { WorkerTransport } from "./transport";
+import { attemptEnvironment, registerWorker, type WorkerBaseOptions } from "./options";
 
-export interface WorkerOptions {
-  transport: WorkerTransport;
-  host: HostInfo;
-  name: string;
+export interface WorkerOptions extends WorkerBaseOptions {
   /** Concurrent CPU jobs (merges). GPU slots come from the GPUs found, one each. */
   cpuSlots: number;
-  leaseMs: number;
-  /** Pause between claims while the queue has nothing due. */
-  pollMs: number;
   exitWhenIdle: boolean;
-  pathMap: PathMapping[];
-  roots: string[];
-  threads: number;
-  allowTestJobs: boolean;
-  /** When set (local workers), used instead of the server's artifacts dir mapped through pathMap. */
-  artifactsDir?: string;
-  handlers?: Partial<Record<JobKind, JobHandler<never>>>;
-  say(line: string): void;
 }
 
 export interface WorkerStats {
@@ -106,16 +89,8 @@ async function run(options: WorkerOptions, stopping: AbortSignal, stopNow: Abort
   const gpuIndices = options.host.gpus.map((gpu) => gpu.index);
   const { transport } = options;
   const slots = planSlots(options.cpuSlots, gpuIndices, handlers, transport.mode);
-  const session: WorkerSession = await transport.register({
-    name: options.name,
-    host: options.host.host,
-    pid: process.pid,
-    cpus: options.host.cpus,
-    memory: options.host.memory,
-    gpus: options.host.gpus,
-    slots: { cpu: options.cpuSlots, gpus: gpuIndices },
-    heartbeatEveryMs: Math.max(options.pollMs, Math.floor(leaseMs / 3)),
-  });
+  const worker = await registerWorker(options, leaseMs, { cpu: options.cpuSlots, gpus: gpuIndices });
+  const { session, artifactsDir } = worker;
   const stats: WorkerStats = {
     workerId: session.workerId,
     claimed: 0,
@@ -123,23 +98,12 @@ async function run(options: WorkerOptions, stopping: AbortSignal, stopNow: Abort
     errors: [],
     seconds: 0,
   };
-  const artifactsDir = options.artifactsDir ?? mapPath(session.artifactsDir, options.pathMap);
   options.say(
     `worker #${session.workerId} (${options.name}) on ${options.host.host}: ${slots.map((slot) => slot.label).join(", ") || "no slots"}; ` +
       `GPUs: ${options.host.gpus.map((gpu) => `${gpu.index} ${gpu.name}`).join(", ") || "none"}; artifacts in ${artifactsDir}`,
   );
-  const environment = (slot: Slot): AttemptEnvironment => ({
-    transport,
-    workerId: session.workerId,
-    leaseMs,
-    artifactsDir,
-    pathMap: options.pathMap,
-    roots: [...options.roots, ...options.pathMap.map((mapping) => mapping.to)],
-    env: { ...process.env, CUDA_VISIBLE_DEVICES: slot.gpu === null ? "" : String(slot.gpu) },
-    threads: options.threads,
-    allowTestJobs: options.allowTestJobs,
-    say: options.say,
-  });
+  const environment = (slot: Slot): AttemptEnvironment =>
+    attemptEnvironment(options, worker, leaseMs, { ...process.env, CUDA_VISIBLE_DEVICES: slot.gpu === null ? "" : String(slot.gpu) });
 
   const running = new Set<Promise<void>>();
   /** Exclusive jobs running: while one runs, no slot claims anything. */

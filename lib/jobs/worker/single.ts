@@ -1,12 +1,9 @@
 import { describeError } from "../../errors";
 import { jobHandlers } from "../handlers";
-import type { JobKind } from "../kinds";
 import { clampLease } from "../queue";
 import { runAttempt, type AttemptOutcome } from "./attempt";
 import type { JobHandler } from "./context";
-import type { HostInfo } from "./host";
-import { mapPath, type PathMapping } from "./paths";
-import type { WorkerTransport } from "./transport";
+import { attemptEnvironment, registerWorker, type WorkerBaseOptions } from "./options";
 import { pause } from "../../pause";
 
 /**
@@ -16,20 +13,8 @@ import { pause } from "../../pause";
  * preemption, scancel) abandons the attempt: partial outputs are removed and the submitter settles it.
  */
 
-export interface SingleJobOptions {
-  transport: WorkerTransport;
-  host: HostInfo;
-  name: string;
+export interface SingleJobOptions extends WorkerBaseOptions {
   jobId: number;
-  leaseMs: number;
-  pollMs: number;
-  pathMap: PathMapping[];
-  roots: string[];
-  threads: number;
-  allowTestJobs: boolean;
-  artifactsDir?: string;
-  handlers?: Partial<Record<JobKind, JobHandler<never>>>;
-  say(line: string): void;
 }
 
 export type SingleJobOutcome = AttemptOutcome | "nothing_to_do";
@@ -58,17 +43,8 @@ async function run(options: SingleJobOptions, abandon: AbortSignal): Promise<Sin
   const started = Date.now();
   const { transport } = options;
   const leaseMs = clampLease(options.leaseMs);
-  const session = await transport.register({
-    name: options.name,
-    host: options.host.host,
-    pid: process.pid,
-    cpus: options.host.cpus,
-    memory: options.host.memory,
-    gpus: options.host.gpus,
-    slots: { cpu: 1, gpus: options.host.gpus.map((gpu) => gpu.index) },
-    heartbeatEveryMs: Math.max(options.pollMs, Math.floor(leaseMs / 3)),
-  });
-  const artifactsDir = options.artifactsDir ?? mapPath(session.artifactsDir, options.pathMap);
+  const worker = await registerWorker(options, leaseMs, { cpu: 1, gpus: options.host.gpus.map((gpu) => gpu.index) });
+  const { session, artifactsDir } = worker;
   const stats = (outcome: SingleJobOutcome, status: string | null = null): SingleJobStats => ({
     workerId: session.workerId,
     jobId: options.jobId,
@@ -92,19 +68,8 @@ async function run(options: SingleJobOptions, abandon: AbortSignal): Promise<Sin
         const outcome = await runAttempt(
           job,
           handler,
-          {
-            transport,
-            workerId: session.workerId,
-            leaseMs,
-            artifactsDir,
-            pathMap: options.pathMap,
-            roots: [...options.roots, ...options.pathMap.map((mapping) => mapping.to)],
-            // The scheduler chose the GPUs (CUDA_VISIBLE_DEVICES) and the cores: keep its environment as it is.
-            env: { ...process.env },
-            threads: options.threads,
-            allowTestJobs: options.allowTestJobs,
-            say: options.say,
-          },
+          // The scheduler chose the GPUs (CUDA_VISIBLE_DEVICES) and the cores: keep its environment as it is.
+          attemptEnvironment(options, worker, leaseMs, { ...process.env }),
           new AbortController().signal,
           abandon,
         );

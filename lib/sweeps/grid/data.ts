@@ -17,21 +17,10 @@ export interface GridMetric {
   higherIsBetter: boolean | null;
 }
 
-export interface GridCell {
-  id: number;
-  position: number;
+/** A cell as the database holds it, with its scheme as a CLI token. */
+export interface GridCell extends Omit<GridCellRow, "scheme"> {
   /** CLI token: "sma", "ema:0.1", … */
   scheme: string;
-  n: number;
-  /** V, tokens. */
-  interval: number;
-  /** T, tokens. */
-  point: number;
-  feasible: boolean;
-  reason: string | null;
-  status: CellStatus;
-  recipeHash: string | null;
-  jobId: number | null;
 }
 
 export interface MetricColumns {

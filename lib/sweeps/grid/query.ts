@@ -1,5 +1,4 @@
-import type { CellStatus } from "../../../db/schema";
-import type { GridData } from "./data";
+import type { GridCell, GridData } from "./data";
 import { parseColumnId, type GridParam, type GridSort, type GridState } from "./state";
 
 /**
@@ -15,18 +14,8 @@ export interface RowMetric {
   higherIsBetter: boolean | null;
 }
 
-export interface GridRow {
-  id: number;
-  position: number;
-  scheme: string;
-  n: number;
-  interval: number;
-  point: number;
-  status: CellStatus;
-  feasible: boolean;
-  reason: string | null;
-  recipeHash: string | null;
-  jobId: number | null;
+/** A cell of the grid with its scores. */
+export interface GridRow extends GridCell {
   /** By metric name; absent where the cell has no score. */
   metrics: Record<string, RowMetric>;
 }

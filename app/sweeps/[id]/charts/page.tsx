@@ -1,18 +1,15 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { connection } from "next/server";
 import { comparisonPanel, configLabel, schemeLabel, scoreVsTokens, type ComparisonPanel, type MergeGain } from "../../../../lib/analysis";
 import { formatSigned } from "../../../../lib/charts/format";
 import { formatCount } from "../../../../lib/format";
 import { PanelChart, ScoreVsTokensChart } from "../../../components/research-charts";
-import { ButtonLink, Card, EmptyState, PageHeader } from "../../../components/ui";
+import { Card, EmptyState } from "../../../components/ui";
 import { NoScores } from "../no-scores";
-import { hasMergeScores, loadSweepResearch } from "../research-data";
+import { hasMergeScores, loadResearchPage, type ResearchPageProps } from "../research-data";
+import { ResearchHeader } from "../research-header";
 import { SelectionBar } from "../selection-bar";
 
 export const metadata: Metadata = { title: "Sweep charts" };
-
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 function gainSummary(gains: MergeGain[]): string {
   if (gains.length === 0) return "No merge point has both the merge and the latest checkpoint scored.";
@@ -45,19 +42,10 @@ function PanelCard({ title, description, panel, label }: { title: string; descri
   );
 }
 
-export default async function SweepChartsPage({ params, searchParams }: Props) {
-  await connection();
-  const { id } = await params;
-  const research = loadSweepResearch(id, await searchParams);
+export default async function SweepChartsPage(props: ResearchPageProps) {
+  const research = await loadResearchPage(props);
   const { sweep, selection } = research;
-  const header = (
-    <PageHeader
-      eyebrow={<Link href={`/sweeps/${sweep.sweepId}`} className="hover:underline">← Sweep #{sweep.sweepId}</Link>}
-      title={`Charts · ${sweep.run.name}`}
-      description="Scores of the merged models against training tokens, next to the run's own checkpoints and its annealed branches."
-      actions={<ButtonLink href={`/sweeps/${sweep.sweepId}/prediction`} variant="secondary">Annealing prediction →</ButtonLink>}
-    />
-  );
+  const header = <ResearchHeader sweep={sweep} title="Charts" description="Scores of the merged models against training tokens, next to the run's own checkpoints and its annealed branches." sibling={{ href: "prediction", label: "Annealing prediction →" }} />;
   if (!hasMergeScores(sweep) || !selection.metric || !selection.config) {
     return (
       <>

@@ -1,17 +1,14 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { connection } from "next/server";
 import { annealingPrediction, configLabel, predictionByConfig } from "../../../../lib/analysis";
-import { Card, Code, EmptyState, PageHeader, ButtonLink } from "../../../components/ui";
+import { Card, Code, EmptyState } from "../../../components/ui";
 import { PredictionLineChart, PredictionScatterChart } from "../../../components/research-charts";
 import { NoScores } from "../no-scores";
-import { hasMergeScores, loadSweepResearch } from "../research-data";
+import { hasMergeScores, loadResearchPage, type ResearchPageProps } from "../research-data";
+import { ResearchHeader } from "../research-header";
 import { SelectionBar } from "../selection-bar";
 import { AgreementTable, ConfigTable, ForkTable, MissingForks } from "./tables";
 
 export const metadata: Metadata = { title: "Annealing prediction" };
-
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 function NoBranches({ run }: { run: string }) {
   return (
@@ -25,19 +22,10 @@ function NoBranches({ run }: { run: string }) {
   );
 }
 
-export default async function PredictionPage({ params, searchParams }: Props) {
-  await connection();
-  const { id } = await params;
-  const research = loadSweepResearch(id, await searchParams);
+export default async function PredictionPage(props: ResearchPageProps) {
+  const research = await loadResearchPage(props);
   const { sweep, selection } = research;
-  const header = (
-    <PageHeader
-      eyebrow={<Link href={`/sweeps/${sweep.sweepId}`} className="hover:underline">← Sweep #{sweep.sweepId}</Link>}
-      title={`Annealing prediction · ${sweep.run.name}`}
-      description="Does a cheap merge at T tell what an expensive anneal from T reaches? Each fork point's merged score against the annealed branch's final score."
-      actions={<ButtonLink href={`/sweeps/${sweep.sweepId}/charts`} variant="secondary">Charts →</ButtonLink>}
-    />
-  );
+  const header = <ResearchHeader sweep={sweep} title="Annealing prediction" description="Does a cheap merge at T tell what an expensive anneal from T reaches? Each fork point's merged score against the annealed branch's final score." sibling={{ href: "charts", label: "Charts →" }} />;
   if (sweep.data.annealed.length === 0) {
     return (
       <>
