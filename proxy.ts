@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { authorize, checkHostAndOrigin, contentSecurityPolicy, isPublicPath, newNonce, SECURITY_HEADERS, type Refusal } from "./lib/auth";
 import { getAuthConfig, getConfig } from "./lib/env";
+import { REPORT_FILE_CSP, REPORT_FILES_PATH } from "./lib/report/csp";
 
 /**
  * Every request passes here first (Next.js 16's proxy, formerly middleware; Node.js runtime). It refuses unknown
@@ -16,6 +17,14 @@ export function proxy(request: NextRequest): NextResponse {
     : authorize(request.method, request.headers, context);
   if (!decision.ok) return withSecurityHeaders(refuse(request, decision, `${pathname}${search}`));
 
+  if (pathname.startsWith(REPORT_FILES_PATH)) {
+    // A stored report: inert (no script at all), and shown inside this origin's report page, so it may be framed
+    // by this origin only.
+    const response = withSecurityHeaders(NextResponse.next());
+    response.headers.set("content-security-policy", REPORT_FILE_CSP);
+    response.headers.set("x-frame-options", "SAMEORIGIN");
+    return response;
+  }
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
   // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.

@@ -2,6 +2,7 @@ import { formatCell, isNumeric, KIND_LABELS } from "./cells";
 import type { Conclusion, Figure, ReportDocument, Section, Table } from "./document";
 import { escapeHtml as h } from "./escape";
 import { REPORT_CSS } from "./report-css";
+import { REPORT_CSP } from "./csp";
 
 /**
  * The report as one self-contained HTML file: inline CSS, figures as inline SVG, no scripts and no external
@@ -15,7 +16,6 @@ export interface HtmlInput {
   svgs: Map<string, string>;
 }
 
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export function renderHtml({ document, hash, svgs }: HtmlInput): string {
   const toc = document.sections.map((s) => `<li><a href="#${h(s.id)}">${h(s.title)}</a></li>`).join("");

@@ -2,7 +2,7 @@ import { getDb } from "../../../../../db";
 import { getConfig } from "../../../../../lib/env";
 import { refuseUnauthorized } from "../../../../../lib/auth";
 import { errorResponse } from "../../../../../lib/http/responses";
-import { REPORT_CSP } from "../../../../../lib/report/render-html";
+import { REPORT_FILE_CSP } from "../../../../../lib/report/csp";
 import { readReportFile } from "../../../../../lib/report/service";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +24,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ hash
         "Content-Type": found.contentType,
         "Content-Length": String(found.content.length),
         "Content-Disposition": `${download ? "attachment" : "inline"}; filename="${found.name}"`,
-        "Content-Security-Policy": `${REPORT_CSP}; sandbox`,
+        "Content-Security-Policy": REPORT_FILE_CSP,
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, max-age=31536000, immutable",
       },
