@@ -92,7 +92,7 @@ describe("research on the ci-scale lab", () => {
     await page.getByLabel("Points", { exact: true }).fill(steps.map((step) => `${step}steps`).join(","));
     await page.getByLabel("Window sizes N").fill("2,4");
     await page.getByLabel("Intervals V").fill("32steps");
-    await page.getByLabel("WMA", { exact: true }).check();
+    await page.getByLabel("WMA (∝ i)").check();
     await page.locator('input[name="evaluator"][value="heldout-loss"]').check();
     await page.waitForFunction(() => /24 cells ·/.test(document.querySelector('[data-testid="preview-summary"]')?.textContent ?? ""), undefined, { timeout: 30_000 });
 

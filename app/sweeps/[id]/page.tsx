@@ -3,16 +3,18 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { isPmaError } from "../../../lib/errors";
+import type { GridMetric } from "../../../lib/sweeps/grid/data";
 import { patchGridState, toSearchParams, writeGridState, type GridState } from "../../../lib/sweeps/grid/state";
+import type { BaselineView } from "../../../lib/sweeps/metrics";
 import { Badge, buttonClass, Card, EmptyState, PageHeader } from "../../components/ui";
 import { cancelSweepAction } from "../actions";
-import { SweepActions } from "./sweep-actions";
 import { AutoRefresh } from "./auto-refresh";
 import { BaselinesTable } from "./baselines-table";
 import { GridHeatmap } from "./grid-heatmap";
 import { GridTable } from "./grid-table";
 import { GridToolbar } from "./grid-toolbar";
 import { loadSweepPage, type SweepPageData } from "./grid-data";
+import { SweepActions } from "./sweep-actions";
 import { SweepSummary } from "./sweep-summary";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -64,12 +66,25 @@ function Legend() {
   );
 }
 
+function withBaselineMetrics(metrics: GridMetric[], baselines: BaselineView[]): GridMetric[] {
+  const known = new Set(metrics.map((m) => m.name));
+  const extra = new Map<string, GridMetric>();
+  for (const b of baselines) {
+    for (const m of [...(b.checkpoint?.metrics ?? []), ...b.annealed.flatMap((a) => a.metrics)]) {
+      if (!known.has(m.name) && !extra.has(m.name)) extra.set(m.name, { name: m.name, composite: m.composite, higherIsBetter: m.higherIsBetter });
+    }
+  }
+  return [...metrics, ...extra.values()];
+}
+
 export default async function SweepPage({ params, searchParams }: Props) {
   await connection();
   const page = load((await params).id, toSearchParams(await searchParams));
   const { counts, state } = page;
   const active = page.status === "queued" || page.status === "running";
   const scored = page.metrics.length > 0;
+  // Baselines may be scored before any merge is (or by metrics no cell has): show every metric either carries.
+  const baselineMetrics = withBaselineMetrics(page.metrics, page.baselines);
   return (
     <>
       <AutoRefresh active={active} everyMs={5_000} />
@@ -112,9 +127,9 @@ export default async function SweepPage({ params, searchParams }: Props) {
             </EmptyState>
           )}
         </Card>
-        {scored ? (
+        {baselineMetrics.length > 0 ? (
           <Card title="Baselines" description="The un-merged models each delta is measured against." padded={false}>
-            <BaselinesTable baselines={page.baselines} metrics={page.metrics} />
+            <BaselinesTable baselines={page.baselines} metrics={baselineMetrics} />
           </Card>
         ) : null}
       </div>
