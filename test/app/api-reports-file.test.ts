@@ -38,7 +38,7 @@ describe("GET /api/reports/<hash>/<file>", () => {
     const response = await get(hash, "report.html");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
-    expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'none'; .*; sandbox$/);
+    expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'none'; .*; sandbox; frame-ancestors 'self'$/);
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("content-disposition")).toBe('inline; filename="report.html"');
     expect(await response.text()).toContain("<!doctype html>");
